@@ -1,0 +1,65 @@
+#!/usr/bin/env node
+/**
+ * Builds the app into out/: main-side bundles with esbuild (node_modules stay external: native
+ * modules and wasm cannot be bundled), the preload as CommonJS (sandboxed preloads must be), and the
+ * renderer with Vite. Usage: node scripts/build.mjs [main|renderer|all]
+ */
+import { build } from 'esbuild';
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = resolve(fileURLToPath(import.meta.url), '../..');
+
+const MAIN_ENTRIES = {
+  cli: 'main/cli/index.ts',
+  worker: 'main/jobs/worker.ts',
+  electron: 'main/electron/main.ts',
+};
+
+export async function buildMain() {
+  const entryPoints = Object.fromEntries(
+    Object.entries(MAIN_ENTRIES)
+      .filter(([, file]) => existsSync(resolve(root, file)))
+      .map(([name, file]) => [name, resolve(root, file)]),
+  );
+  await build({
+    entryPoints,
+    outdir: resolve(root, 'out/main'),
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    packages: 'external',
+    sourcemap: 'linked',
+    logLevel: 'error',
+    // One shared chunk per module keeps the worker and the CLI on the same code.
+    splitting: true,
+    chunkNames: 'chunks/[name]-[hash]',
+  });
+  if (existsSync(resolve(root, 'preload/index.ts'))) {
+    await build({
+      entryPoints: [resolve(root, 'preload/index.ts')],
+      outfile: resolve(root, 'out/preload/index.cjs'),
+      bundle: true,
+      platform: 'node',
+      format: 'cjs',
+      target: 'node20',
+      external: ['electron'],
+      logLevel: 'error',
+    });
+  }
+}
+
+export async function buildRenderer() {
+  const { build: viteBuild } = await import('vite');
+  await viteBuild({ configFile: resolve(root, 'vite.config.ts'), logLevel: 'warn' });
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  const what = process.argv[2] ?? 'all';
+  const t0 = performance.now();
+  if (what === 'main' || what === 'all') await buildMain();
+  if (what === 'renderer' || what === 'all') await buildRenderer();
+  console.log(`built ${what} in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+}
