@@ -1,0 +1,67 @@
+/**
+ * What an analysis is: `fit(input, params, ctx)`, deterministic given params.seed, reporting
+ * progress and checking ctx.token between iterations. Runs inside a worker thread.
+ */
+import type { z } from 'zod';
+import type { NdArray } from '../../shared/domain/ndarray.js';
+import type { Recording } from '../io/types.js';
+import type { Rng } from '../util/rng.js';
+
+export class CancelledError extends Error {
+  constructor() {
+    super('cancelled');
+    this.name = 'CancelledError';
+  }
+}
+
+export interface CancellationToken {
+  readonly cancelled: boolean;
+  /** Throws CancelledError when cancellation was requested; call between iterations. */
+  throwIfCancelled(): void;
+}
+
+export interface ProgressReport {
+  /** 0..1 */
+  fraction: number;
+  message?: string;
+  /** Current objective (error, log-likelihood …) for the progress display. */
+  objective?: number | null;
+}
+
+export interface FitContext {
+  progress(report: ProgressReport): void;
+  token: CancellationToken;
+  /** Seeded from params.seed when the analysis has one, else from 0. */
+  rng: Rng;
+  log(message: string): void;
+}
+
+export interface DatasetRef {
+  path: string;
+  format: string;
+  object: string;
+  rate: number | null;
+}
+
+export interface AnalysisInput {
+  recording: Recording;
+  dataset: DatasetRef;
+}
+
+export interface AnalysisResult {
+  /** Small JSON facts: objective, iterations, convergence, shapes, summary statistics. */
+  metrics: Record<string, unknown>;
+  /** Result arrays, stored as typed blobs and written as .npy by the CLI. */
+  arrays: Record<string, NdArray>;
+}
+
+export interface Analysis<S extends z.ZodObject = z.ZodObject> {
+  id: string;
+  params: S;
+  fit(input: AnalysisInput, params: z.output<S>, ctx: FitContext): Promise<AnalysisResult>;
+}
+
+/** Keeps each analysis module's params and fit types tied together. */
+export function defineAnalysis<S extends z.ZodObject>(analysis: Analysis<S>): Analysis<S> {
+  return analysis;
+}

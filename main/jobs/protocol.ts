@@ -1,0 +1,25 @@
+/** Messages between the job pool (main thread) and its worker threads. */
+import type { AnalysisResult, DatasetRef } from '../analyses/types.js';
+
+export interface JobSpec {
+  runId: number;
+  analysis: string;
+  dataset: DatasetRef;
+  params: Record<string, unknown>;
+}
+
+export type ToWorker = { type: 'start'; job: JobSpec };
+
+export type FromWorker =
+  | { type: 'ready' }
+  | { type: 'progress'; runId: number; fraction: number; message: string; objective: number | null }
+  | { type: 'log'; runId: number; message: string }
+  | { type: 'done'; runId: number; result: AnalysisResult; timings: Record<string, number> }
+  | { type: 'failed'; runId: number; message: string }
+  | { type: 'cancelled'; runId: number };
+
+/** workerData handed to each worker: the shared cancel flag (Int32 slot 0 = runId to cancel). */
+export interface WorkerData {
+  cancelFlag: SharedArrayBuffer;
+  threads: number;
+}

@@ -1,0 +1,68 @@
+/**
+ * Worker thread entry: runs one analysis at a time. Cancellation arrives through a shared Int32
+ * (slot 0 holds the run id to cancel), so a fit that never yields to the event loop still sees it.
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import { analysisImpl } from '../analyses/registry.js';
+import { CancelledError, type CancellationToken, type FitContext } from '../analyses/types.js';
+import { openRecording } from '../io/registry.js';
+import { Rng } from '../util/rng.js';
+import type { FromWorker, JobSpec, ToWorker, WorkerData } from './protocol.js';
+
+const port = parentPort;
+if (!port) throw new Error('main/jobs/worker.ts must run in a worker thread');
+const data = workerData as WorkerData;
+const cancelFlag = new Int32Array(data.cancelFlag);
+const PROGRESS_INTERVAL_MS = 50;
+
+const post = (msg: FromWorker, transfer: ArrayBuffer[] = []) => port.postMessage(msg, transfer);
+
+async function run(job: JobSpec): Promise<void> {
+  const { runId } = job;
+  const token: CancellationToken = {
+    get cancelled() {
+      return Atomics.load(cancelFlag, 0) === runId;
+    },
+    throwIfCancelled() {
+      if (Atomics.load(cancelFlag, 0) === runId) throw new CancelledError();
+    },
+  };
+  let lastProgress = 0;
+  const ctx: FitContext = {
+    token,
+    rng: new Rng(typeof job.params.seed === 'number' ? job.params.seed : 0),
+    progress({ fraction, message = '', objective = null }) {
+      const now = performance.now();
+      if (fraction < 1 && now - lastProgress < PROGRESS_INTERVAL_MS) return;
+      lastProgress = now;
+      post({ type: 'progress', runId, fraction: Math.min(1, Math.max(0, fraction)), message, objective });
+    },
+    log: (message) => post({ type: 'log', runId, message }),
+  };
+  const analysis = analysisImpl(job.analysis);
+  if (!analysis) {
+    post({ type: 'failed', runId, message: `unknown analysis '${job.analysis}'` });
+    return;
+  }
+  const t0 = performance.now();
+  let recording;
+  try {
+    const params = analysis.params.parse(job.params);
+    recording = await openRecording(job.dataset.path, { object: job.dataset.object || undefined, rate: job.dataset.rate ?? undefined });
+    const t1 = performance.now();
+    const result = await analysis.fit({ recording, dataset: job.dataset }, params, ctx);
+    const t2 = performance.now();
+    const transfer = [...new Set(Object.values(result.arrays).map((a) => a.data.buffer as ArrayBuffer))];
+    post({ type: 'done', runId, result, timings: { openMs: t1 - t0, fitMs: t2 - t1, totalMs: t2 - t0 } }, transfer);
+  } catch (error) {
+    if (error instanceof CancelledError) post({ type: 'cancelled', runId });
+    else post({ type: 'failed', runId, message: error instanceof Error ? error.message : String(error) });
+  } finally {
+    await recording?.close().catch(() => {});
+  }
+}
+
+port.on('message', (msg: ToWorker) => {
+  if (msg.type === 'start') void run(msg.job);
+});
+post({ type: 'ready' });

@@ -1,0 +1,89 @@
+/**
+ * The one router behind both transports: validates every payload against the contract's zod
+ * schema, dispatches to the handler, and turns every failure into a WireError (the process stays up).
+ */
+import { channels, isChannel, StudioError, type Channel, type Output, type Parsed, type WireError } from '../shared/ipc/contract.js';
+import { inspectFile } from './io/registry.js';
+import { DataError } from './io/types.js';
+import type { Studio } from './services/studio.js';
+
+export type Handlers = {
+  [C in Channel]: (input: Parsed<C>) => Promise<Output<C>> | Output<C>;
+};
+
+export type CallResult = { ok: true; value: unknown } | { ok: false; error: WireError };
+
+export function formatIssues(issues: ReadonlyArray<{ path: PropertyKey[]; message: string }>): string {
+  return issues.map((i) => (i.path.length ? `${i.path.map(String).join('.')}: ${i.message}` : i.message)).join('; ');
+}
+
+export class Router {
+  constructor(
+    private readonly handlers: Handlers,
+    private readonly onError: (channel: string, error: WireError, cause: unknown) => void,
+  ) {}
+
+  async call(channel: unknown, payload: unknown): Promise<CallResult> {
+    if (!isChannel(channel)) {
+      return this.fail(String(channel), { code: 'unknown-channel', message: `unknown channel ${JSON.stringify(channel)}` }, null);
+    }
+    const parsed = channels[channel].input.safeParse(payload ?? {});
+    if (!parsed.success) {
+      return this.fail(channel, { code: 'invalid-input', message: `${channel}: ${formatIssues(parsed.error.issues)}` }, parsed.error);
+    }
+    try {
+      const handler = this.handlers[channel] as (input: unknown) => unknown;
+      return { ok: true, value: await handler(parsed.data) };
+    } catch (error) {
+      if (error instanceof StudioError) return this.fail(channel, { code: error.code, message: error.message }, error);
+      if (error instanceof DataError) return this.fail(channel, { code: 'bad-data', message: error.message }, error);
+      const message = error instanceof Error ? error.message : String(error);
+      return this.fail(channel, { code: 'internal', message: `${channel} failed: ${message}` }, error);
+    }
+  }
+
+  private fail(channel: string, error: WireError, cause: unknown): CallResult {
+    this.onError(channel, error, cause);
+    return { ok: false, error };
+  }
+}
+
+export function studioHandlers(studio: Studio): Handlers {
+  const { store } = studio;
+  return {
+    'app.info': () => studio.info(),
+    'projects.list': () => store.projects.list(),
+    'projects.create': ({ name }) => store.projects.create(name),
+    'projects.rename': ({ id, name }) => store.projects.rename(id, name),
+    'projects.delete': ({ id }) => {
+      const active = store.runs.active().filter((r) => r.projectId === id);
+      if (active.length > 0) {
+        throw new StudioError('conflict', `project ${id} has ${active.length} run(s) in progress: cancel them first`);
+      }
+      store.projects.delete(id);
+      return { deleted: true as const };
+    },
+    'datasets.list': ({ projectId }) => studio.datasets.list(projectId),
+    'datasets.add': (input) => studio.datasets.add(input),
+    'datasets.remove': ({ id }) => {
+      store.datasets.remove(id);
+      return { removed: true as const };
+    },
+    'files.inspect': ({ path }) => inspectFile(path),
+    'runs.list': ({ projectId }) => store.runs.list(projectId),
+    'runs.get': ({ id }) => store.runs.get(id),
+    'runs.array': ({ id, name }) => store.runs.array(id, name),
+    'runs.delete': ({ id }) => {
+      const run = store.runs.summary(id);
+      if (run.status === 'queued' || run.status === 'running') {
+        throw new StudioError('conflict', `run ${id} is ${run.status}: cancel it first`);
+      }
+      store.runs.delete(id);
+      return { deleted: true as const };
+    },
+    'jobs.start': (input) => studio.jobs.start(input),
+    'jobs.cancel': ({ runId }) => ({ status: studio.jobs.cancel(runId).status }),
+    'jobs.active': () => store.runs.active(),
+  };
+}
+

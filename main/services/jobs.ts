@@ -1,0 +1,156 @@
+/**
+ * Jobs: runs of analyses on datasets, executed by the worker pool, persisted as rows in `runs`
+ * (queued → running → done | failed | cancelled; interrupted at boot for rows a crash left behind).
+ */
+import type { RunSummary } from '../../shared/domain/project.js';
+import { analysisDescriptor } from '../../shared/analyses/index.js';
+import { StudioError } from '../../shared/ipc/contract.js';
+import { analysisImpl } from '../analyses/registry.js';
+import type { AnalysisResult } from '../analyses/types.js';
+import { WorkerPool, type PoolOptions } from '../jobs/pool.js';
+import type { Logger } from '../log.js';
+import { appVersion } from '../paths.js';
+import { FINISHED } from '../store/runs.js';
+import type { Store } from '../store/store.js';
+import type { DatasetService } from './datasets.js';
+import type { EventBus } from './events.js';
+
+const PROGRESS_DB_INTERVAL_MS = 500;
+
+export interface StartJob {
+  projectId: number;
+  datasetId: number;
+  analysis: string;
+  params: Record<string, unknown>;
+}
+
+export class JobService {
+  readonly name = 'jobs';
+  private pool: WorkerPool | null = null;
+  private readonly lastDbProgress = new Map<number, number>();
+  private readonly waiters = new Map<number, Array<(run: RunSummary) => void>>();
+
+  constructor(
+    private readonly store: Store,
+    private readonly datasets: DatasetService,
+    private readonly events: EventBus,
+    private readonly log: Logger,
+    private readonly poolOptions: PoolOptions,
+  ) {}
+
+  boot(): void {
+    const interrupted = this.store.runs.interruptLeftovers();
+    if (interrupted > 0) this.log.warn(`${interrupted} run(s) left unfinished by an earlier session were marked interrupted`);
+    this.pool = new WorkerPool(this.poolOptions, {
+      started: (id) => this.publish(this.store.runs.markRunning(id)),
+      progress: (id, fraction, message, objective) => this.onProgress(id, fraction, message, objective),
+      log: (id, message) => this.log.info(`run ${id}: ${message}`),
+      done: (id, result, timings) => this.onDone(id, result, timings),
+      failed: (id, message) => {
+        this.log.error(`run ${id} failed: ${message}`);
+        this.finish(this.store.runs.finish(id, 'failed', message));
+      },
+      cancelled: (id) => this.finish(this.store.runs.finish(id, 'cancelled', null)),
+    });
+  }
+
+  async shutdown(): Promise<void> {
+    const unfinished = (await this.pool?.close()) ?? [];
+    for (const id of unfinished) this.finish(this.store.runs.finish(id, 'interrupted', 'the studio was shut down during this run'));
+    this.pool = null;
+  }
+
+  get workers(): number {
+    return this.pool?.size ?? 0;
+  }
+
+  async start(request: StartJob): Promise<RunSummary> {
+    const descriptor = analysisDescriptor(request.analysis);
+    if (!descriptor || !analysisImpl(request.analysis)) {
+      throw new StudioError('invalid-input', `unknown analysis '${request.analysis}'`);
+    }
+    const parsed = descriptor.params.safeParse(request.params);
+    if (!parsed.success) {
+      const issues = parsed.error.issues.map((i) => `${i.path.join('.') || 'params'}: ${i.message}`).join('; ');
+      throw new StudioError('invalid-input', `invalid parameters for ${request.analysis}: ${issues}`);
+    }
+    const dataset = this.store.datasets.get(request.datasetId);
+    if (dataset.projectId !== request.projectId) {
+      throw new StudioError('invalid-input', `dataset ${dataset.id} belongs to another project`);
+    }
+    const state = await this.datasets.fileState(dataset);
+    if (state === 'missing') throw new StudioError('not-found', `${dataset.path}: the file behind dataset '${dataset.name}' is missing`);
+    if (state === 'changed') this.log.warn(`${dataset.path} changed since it was added; the run records the hash it was added with`);
+    const run = this.store.runs.create({
+      projectId: request.projectId,
+      datasetId: dataset.id,
+      analysis: request.analysis,
+      // Parameters are stored with defaults filled in, so the run can be recomputed exactly.
+      params: parsed.data as Record<string, unknown>,
+      appVersion,
+      dataHash: dataset.hash,
+    });
+    this.publish(run);
+    this.requirePool().submit({
+      runId: run.id,
+      analysis: request.analysis,
+      dataset: { path: dataset.path, format: dataset.format, object: dataset.object, rate: dataset.rate },
+      params: parsed.data as Record<string, unknown>,
+    });
+    return this.store.runs.summary(run.id);
+  }
+
+  cancel(runId: number): RunSummary {
+    const run = this.store.runs.summary(runId);
+    if (FINISHED.includes(run.status)) return run;
+    const outcome = this.requirePool().cancel(runId);
+    if (outcome === 'dequeued' || outcome === 'unknown') this.finish(this.store.runs.finish(runId, 'cancelled', null));
+    return this.store.runs.summary(runId);
+  }
+
+  /** Resolves when the run reaches a final status. */
+  wait(runId: number): Promise<RunSummary> {
+    const run = this.store.runs.summary(runId);
+    if (FINISHED.includes(run.status)) return Promise.resolve(run);
+    return new Promise((resolve) => {
+      const list = this.waiters.get(runId) ?? [];
+      list.push(resolve);
+      this.waiters.set(runId, list);
+    });
+  }
+
+  private requirePool(): WorkerPool {
+    if (!this.pool) throw new StudioError('internal', 'the job system is not running');
+    return this.pool;
+  }
+
+  private onProgress(id: number, fraction: number, message: string, objective: number | null): void {
+    const now = Date.now();
+    if (now - (this.lastDbProgress.get(id) ?? 0) >= PROGRESS_DB_INTERVAL_MS) {
+      this.lastDbProgress.set(id, now);
+      this.store.runs.progress(id, fraction, message, objective);
+    }
+    this.events.emit('job.progress', { runId: id, fraction, message, objective });
+  }
+
+  private onDone(id: number, result: AnalysisResult, timings: Record<string, number>): void {
+    try {
+      this.finish(this.store.runs.complete(id, { metrics: result.metrics, arrays: result.arrays, timings }));
+    } catch (error) {
+      const message = `could not store the results: ${error instanceof Error ? error.message : String(error)}`;
+      this.log.error(`run ${id}: ${message}`);
+      this.finish(this.store.runs.finish(id, 'failed', message));
+    }
+  }
+
+  private finish(run: RunSummary): void {
+    this.lastDbProgress.delete(run.id);
+    this.publish(run);
+    for (const resolve of this.waiters.get(run.id) ?? []) resolve(run);
+    this.waiters.delete(run.id);
+  }
+
+  private publish(run: RunSummary): void {
+    this.events.emit('job.state', run);
+  }
+}

@@ -1,0 +1,87 @@
+/**
+ * The studio's services, booted in order behind one object; the same under Electron, the browser
+ * host and the CLI. Nothing here knows which transport (if any) serves it.
+ */
+import { mkdirSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { join } from 'node:path';
+import type { AppInfo } from '../../shared/domain/app.js';
+import { Logger } from '../log.js';
+import { appVersion, paths } from '../paths.js';
+import { Store } from '../store/store.js';
+import { ServiceContainer } from './container.js';
+import { DatasetService } from './datasets.js';
+import { EventBus } from './events.js';
+import { JobService } from './jobs.js';
+
+export interface StudioOptions {
+  dataDir: string;
+  /** Worker threads for fits; default: one per core but one, at least one. */
+  workers?: number;
+  /** Seconds a cancelled fit may take before its worker is terminated. */
+  cancelGraceMs?: number;
+  /** Echo log lines (the CLI prints warnings to stderr). */
+  echo?: (line: { level: string; message: string }) => void;
+}
+
+export function defaultWorkerCount(cores = availableParallelism()): number {
+  return Math.max(1, Math.min(cores - 1, 8));
+}
+
+export class Studio {
+  readonly log: Logger;
+  readonly events = new EventBus();
+  readonly store: Store;
+  readonly datasets: DatasetService;
+  readonly jobs: JobService;
+  private readonly container: ServiceContainer;
+
+  private constructor(
+    readonly dataDir: string,
+    options: StudioOptions,
+  ) {
+    mkdirSync(dataDir, { recursive: true });
+    this.log = new Logger(join(dataDir, 'logs', 'studio.log'), options.echo);
+    this.log.onLine((line) => this.events.emit('log', line));
+    this.container = new ServiceContainer((name, error) => this.log.error(`shutting down ${name}: ${String(error)}`));
+    this.store = Store.open(join(dataDir, 'studio.db'));
+    if (this.store.movedAside) this.log.error(`the database was corrupt and was moved aside to ${this.store.movedAside}; a new one was created`);
+    this.container.add({ name: 'store', shutdown: () => this.store.close() });
+    this.datasets = this.container.add(new DatasetService(this.store));
+    const workers = options.workers ?? defaultWorkerCount();
+    const cores = availableParallelism();
+    this.jobs = this.container.add(
+      new JobService(this.store, this.datasets, this.events, this.log, {
+        size: workers,
+        workerPath: paths.worker,
+        graceMs: options.cancelGraceMs ?? 3000,
+        threadsPerWorker: Math.max(1, Math.floor(cores / workers)),
+      }),
+    );
+  }
+
+  static async boot(options: StudioOptions): Promise<Studio> {
+    const studio = new Studio(options.dataDir, options);
+    await studio.container.boot();
+    return studio;
+  }
+
+  info(): AppInfo {
+    return {
+      name: 'Cajal Studio',
+      version: appVersion,
+      runtime: process.versions.electron ? 'electron' : 'node',
+      nodeVersion: process.versions.node,
+      electronVersion: process.versions.electron ?? null,
+      platform: process.platform,
+      arch: process.arch,
+      dataDir: this.dataDir,
+      dbPath: this.store.path,
+      workers: this.jobs.workers,
+    };
+  }
+
+  async shutdown(): Promise<void> {
+    await this.container.shutdown();
+  }
+}

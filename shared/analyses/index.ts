@@ -1,0 +1,29 @@
+/**
+ * The analyses the studio offers: id, what the user sees, and the parameter schema the UI builds
+ * its form from (defaults, ranges and help come from the schema's metadata). Main maps each id
+ * to its fit; the renderer and the CLI only need this table.
+ */
+import type { z } from 'zod';
+import { correlationParams } from './correlation.js';
+
+export interface AnalysisDescriptor {
+  id: string;
+  title: string;
+  summary: string;
+  params: z.ZodObject;
+}
+
+export const ANALYSES = [
+  {
+    id: 'correlation',
+    title: 'Pairwise correlation',
+    summary: 'Correlation matrix of all neurons’ traces (neurons × neurons).',
+    params: correlationParams,
+  },
+] as const satisfies readonly AnalysisDescriptor[];
+
+export type AnalysisId = (typeof ANALYSES)[number]['id'];
+
+export function analysisDescriptor(id: string): AnalysisDescriptor | undefined {
+  return ANALYSES.find((a) => a.id === id);
+}

@@ -1,0 +1,113 @@
+/**
+ * The typed contract between the renderer (or any client) and main: one entry per channel with a
+ * zod schema for its input and a TypeScript type for its output, plus the event topics main pushes.
+ * Main validates every input against these schemas before doing anything; both transports
+ * (Electron IPC and the browser host's WebSocket) carry exactly these channels.
+ */
+import { z } from 'zod';
+import type { AppInfo, LogLine } from '../domain/app.js';
+import type { NdArray } from '../domain/ndarray.js';
+import type { Dataset, DatasetFileState, Project, Run, RunStatus, RunSummary } from '../domain/project.js';
+import type { FileInfo } from '../domain/recording.js';
+
+/** Phantom carrier of a channel's output type; never holds a value at run time. */
+interface Out<O> {
+  readonly __output?: O;
+}
+
+function channel<I extends z.ZodType>(input: I) {
+  return { returns: <O>() => ({ input, output: {} as Out<O> }) };
+}
+
+const id = z.int().positive();
+const name = z.string().trim().min(1, 'a name is required').max(200, 'names are at most 200 characters');
+const empty = z.object({}).strict();
+
+export const channels = {
+  'app.info': channel(empty).returns<AppInfo>(),
+
+  'projects.list': channel(empty).returns<Project[]>(),
+  'projects.create': channel(z.object({ name }).strict()).returns<Project>(),
+  'projects.rename': channel(z.object({ id, name }).strict()).returns<Project>(),
+  'projects.delete': channel(z.object({ id }).strict()).returns<{ deleted: true }>(),
+
+  'datasets.list': channel(z.object({ projectId: id }).strict()).returns<Array<Dataset & { fileState: DatasetFileState }>>(),
+  'datasets.add': channel(
+    z
+      .object({
+        projectId: id,
+        path: z.string().min(1),
+        object: z.string().default(''),
+        name: name.optional(),
+        rate: z.number().positive().max(1e6).nullable().default(null),
+      })
+      .strict(),
+  ).returns<Dataset>(),
+  'datasets.remove': channel(z.object({ id }).strict()).returns<{ removed: true }>(),
+  'files.inspect': channel(z.object({ path: z.string().min(1) }).strict()).returns<FileInfo>(),
+
+  'runs.list': channel(z.object({ projectId: id }).strict()).returns<RunSummary[]>(),
+  'runs.get': channel(z.object({ id }).strict()).returns<Run>(),
+  'runs.array': channel(z.object({ id, name: z.string().min(1) }).strict()).returns<NdArray>(),
+  'runs.delete': channel(z.object({ id }).strict()).returns<{ deleted: true }>(),
+
+  'jobs.start': channel(
+    z
+      .object({
+        projectId: id,
+        datasetId: id,
+        analysis: z.string().min(1),
+        params: z.record(z.string(), z.unknown()).default({}),
+      })
+      .strict(),
+  ).returns<RunSummary>(),
+  'jobs.cancel': channel(z.object({ runId: id }).strict()).returns<{ status: RunStatus }>(),
+  'jobs.active': channel(empty).returns<RunSummary[]>(),
+} as const;
+
+export type Channels = typeof channels;
+export type Channel = keyof Channels;
+/** What a caller passes (defaults may be left out). */
+export type Input<C extends Channel> = z.input<Channels[C]['input']>;
+/** What a handler receives after validation (defaults filled in). */
+export type Parsed<C extends Channel> = z.output<Channels[C]['input']>;
+export type Output<C extends Channel> = NonNullable<Channels[C]['output']['__output']>;
+
+export const CHANNEL_NAMES = Object.keys(channels) as Channel[];
+
+export function isChannel(value: unknown): value is Channel {
+  return typeof value === 'string' && Object.hasOwn(channels, value);
+}
+
+/** Events main pushes to every connected client. */
+export interface Events {
+  'job.progress': { runId: number; fraction: number; message: string; objective: number | null };
+  'job.state': RunSummary;
+  log: LogLine;
+}
+export type Topic = keyof Events;
+export const TOPICS: Topic[] = ['job.progress', 'job.state', 'log'];
+
+/** Error shape that crosses the wire: a stable code and a message meant for the user. */
+export interface WireError {
+  code: 'invalid-input' | 'not-found' | 'conflict' | 'bad-data' | 'unknown-channel' | 'internal';
+  message: string;
+}
+
+/** The one interface the renderer talks to; Electron's preload and the WebSocket client both implement it. */
+export interface StudioClient {
+  call<C extends Channel>(channel: C, input: Input<C>): Promise<Output<C>>;
+  on<T extends Topic>(topic: T, listener: (payload: Events[T]) => void): () => void;
+  /** Which transport is in use, for the status bar only. */
+  readonly transport: 'electron' | 'websocket';
+}
+
+export class StudioError extends Error {
+  constructor(
+    readonly code: WireError['code'],
+    message: string,
+  ) {
+    super(message);
+    this.name = 'StudioError';
+  }
+}
