@@ -2,7 +2,7 @@
  * NumPy .npy files: our own small reader and writer (format versions 1–3). Reads the header only at
  * open time; row slices of C-ordered arrays are read at their byte offset without loading the file.
  */
-import { open as openFile, writeFile } from 'node:fs/promises';
+import { open as openFile, writeFile, type FileHandle } from 'node:fs/promises';
 import type { DType, NdArray, TypedArray } from '../../shared/domain/ndarray.js';
 import { sizeOf, typedArrayConstructor } from '../../shared/domain/ndarray.js';
 import { DataError } from './types.js';
@@ -193,6 +193,90 @@ export async function readNpyRows(path: string, header: NpyHeader, start: number
     await fh.close();
   }
   return out;
+}
+
+/** Scratch size for block reads: bounds memory beyond the output itself. */
+const BLOCK_BYTES = 16 << 20;
+
+/**
+ * Rows [r0, r1) × columns [c0, c1) of a 2-D array as float32, read in blocks straight into the
+ * result (rows × cols, or cols × rows with `transpose`). Memory beyond the result stays at one block.
+ */
+export async function readNpyMatrix(path: string, header: NpyHeader, rows: readonly [number, number], cols: readonly [number, number], transpose: boolean): Promise<Float32Array> {
+  if (header.shape.length !== 2) throw new DataError(path, '', `expected a 2-D array, found shape [${header.shape.join(', ')}]`);
+  const [nRows, nCols] = header.shape;
+  if (rows[0] < 0 || rows[1] > nRows || rows[0] > rows[1] || cols[0] < 0 || cols[1] > nCols || cols[0] > cols[1]) {
+    throw new DataError(path, '', `slice rows [${rows[0]}, ${rows[1]}) × columns [${cols[0]}, ${cols[1]}) is outside shape [${nRows}, ${nCols}]`);
+  }
+  // A Fortran-ordered (R, C) array is a C-ordered (C, R) array on disk.
+  const f = header.fortranOrder;
+  return readCMatrix(path, header, f ? nRows : nCols, f ? cols : rows, f ? rows : cols, f !== transpose);
+}
+
+async function readCMatrix(
+  path: string,
+  header: NpyHeader,
+  nCols: number,
+  rows: readonly [number, number],
+  cols: readonly [number, number],
+  transpose: boolean,
+): Promise<Float32Array> {
+  const r = rows[1] - rows[0];
+  const c = cols[1] - cols[0];
+  const out = new Float32Array(r * c);
+  if (r === 0 || c === 0) return out;
+  const item = header.itemSize;
+  // Whole rows in one read when the wanted columns are most of a row; else one read per row segment.
+  const wholeRows = c * 4 >= nCols;
+  const rowBytes = (wholeRows ? nCols : c) * item;
+  const perBlock = Math.max(1, Math.floor(BLOCK_BYTES / rowBytes));
+  const fh = await openFile(path, 'r');
+  try {
+    const scratch = new Uint8Array(Math.min(r, perBlock) * rowBytes);
+    for (let i0 = 0; i0 < r; i0 += perBlock) {
+      const n = Math.min(perBlock, r - i0);
+      if (wholeRows) {
+        await readFully(fh, scratch, n * rowBytes, header.dataOffset + (rows[0] + i0) * nCols * item, path);
+      } else {
+        for (let k = 0; k < n; k++) {
+          const at = header.dataOffset + ((rows[0] + i0 + k) * nCols + cols[0]) * item;
+          await readFully(fh, scratch.subarray(k * rowBytes), rowBytes, at, path);
+        }
+      }
+      const raw = asNumbers(scratch.subarray(0, n * rowBytes), header);
+      // 64-bit integers arrive as BigInt; everything else converts by plain assignment.
+      const values = raw instanceof BigInt64Array || raw instanceof BigUint64Array ? Float64Array.from(raw, Number) : raw;
+      const stride = wholeRows ? nCols : c;
+      const skip = wholeRows ? cols[0] : 0;
+      for (let k = 0; k < n; k++) {
+        const src = k * stride + skip;
+        const i = i0 + k;
+        if (transpose) for (let j = 0; j < c; j++) out[j * r + i] = values[src + j];
+        else out.set(values.subarray(src, src + c), i * c);
+      }
+    }
+  } finally {
+    await fh.close();
+  }
+  return out;
+}
+
+/** A typed view of little-endian bytes when aligned, else a decoded copy. */
+function asNumbers(bytes: Uint8Array, header: NpyHeader): TypedArray {
+  if (header.littleEndian && bytes.byteOffset % header.itemSize === 0) {
+    const Ctor = typedArrayConstructor(header.dtype);
+    return new Ctor(bytes.buffer as ArrayBuffer, bytes.byteOffset, bytes.byteLength / header.itemSize);
+  }
+  return decodeNumbers(bytes, header);
+}
+
+async function readFully(fh: FileHandle, buf: Uint8Array, length: number, offset: number, path: string): Promise<void> {
+  let done = 0;
+  while (done < length) {
+    const { bytesRead } = await fh.read(buf, done, length - done, offset + done);
+    if (bytesRead === 0) throw new DataError(path, '', `truncated: expected ${length} data bytes at offset ${offset}, got ${done}`);
+    done += bytesRead;
+  }
 }
 
 async function readBytes(path: string, offset: number, length: number): Promise<Uint8Array> {

@@ -6,9 +6,15 @@ import { open as openFile, stat } from 'node:fs/promises';
 import { extname } from 'node:path';
 import type { FileInfo } from '../../shared/domain/recording.js';
 import { DataError, type FormatReader, type OpenOptions, type Recording } from './types.js';
+import { csvReader } from './formats/csv.js';
+import { hdf5Reader } from './formats/hdf5.js';
+import { matReader } from './formats/mat.js';
 import { npyReader } from './formats/npy.js';
+import { npzReader } from './formats/npz.js';
+import { suite2pReader } from './formats/suite2p.js';
 
-const readers: FormatReader[] = [npyReader];
+/** Order matters for sniffing: a Suite2p folder (or its F.npy) before a plain .npy. */
+const readers: FormatReader[] = [suite2pReader, npyReader, npzReader, matReader, hdf5Reader, csvReader];
 
 export function registerFormat(reader: FormatReader): void {
   if (readers.some((r) => r.id === reader.id)) throw new Error(`format '${reader.id}' is registered twice`);

@@ -28,6 +28,8 @@ export interface SpikeTrains {
  */
 export interface Recording {
   meta: RecordingMeta;
+  /** Storage order on disk: whole-neuron blocks read fastest when 'neurons-first', frame blocks when 'time-first'. */
+  layout?: 'neurons-first' | 'time-first';
   readTraces(neurons: Range, frames: Range): Promise<Float32Array>;
   timestamps?(): Promise<Float64Array>;
   rois?(): Promise<RoiSet>;
@@ -42,6 +44,8 @@ export interface OpenOptions {
   rate?: number;
   /** For 2-D matrices without a stated orientation. */
   layout?: 'neurons-first' | 'time-first';
+  /** Image size [height, width] for ROI footprints in files that do not store it (CaImAn .npz). */
+  dims?: [number, number];
 }
 
 /** One module per format registers one of these. */
