@@ -1,19 +1,12 @@
-/** Analysis id → implementation. Every id here has a descriptor (title, params) in shared/analyses. */
+/** Analysis id → implementation. Every real id here has a descriptor (title, params) in shared/analyses. */
 import { correlation } from './correlation/correlation.js';
 import { testingAnalyses } from './testing.js';
 import type { Analysis } from './types.js';
 
 const analyses = new Map<string, Analysis>([[correlation.id, correlation as unknown as Analysis]]);
+const testing = new Map<string, Analysis>(testingAnalyses.map((a) => [a.id, a as unknown as Analysis]));
 
 /** Job-system test doubles exist only where a test asked for them (CAJAL_TEST_ANALYSES=1). */
-if (process.env.CAJAL_TEST_ANALYSES === '1') {
-  for (const a of testingAnalyses) analyses.set(a.id, a as unknown as Analysis);
-}
-
 export function analysisImpl(id: string): Analysis | undefined {
-  return analyses.get(id);
-}
-
-export function analysisIds(): string[] {
-  return [...analyses.keys()];
+  return analyses.get(id) ?? (process.env.CAJAL_TEST_ANALYSES === '1' ? testing.get(id) : undefined);
 }

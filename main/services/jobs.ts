@@ -3,7 +3,6 @@
  * (queued → running → done | failed | cancelled; interrupted at boot for rows a crash left behind).
  */
 import type { RunSummary } from '../../shared/domain/project.js';
-import { analysisDescriptor } from '../../shared/analyses/index.js';
 import { StudioError } from '../../shared/ipc/contract.js';
 import { analysisImpl } from '../analyses/registry.js';
 import type { AnalysisResult } from '../analyses/types.js';
@@ -65,11 +64,9 @@ export class JobService {
   }
 
   async start(request: StartJob): Promise<RunSummary> {
-    const descriptor = analysisDescriptor(request.analysis);
-    if (!descriptor || !analysisImpl(request.analysis)) {
-      throw new StudioError('invalid-input', `unknown analysis '${request.analysis}'`);
-    }
-    const parsed = descriptor.params.safeParse(request.params);
+    const analysis = analysisImpl(request.analysis);
+    if (!analysis) throw new StudioError('invalid-input', `unknown analysis '${request.analysis}'`);
+    const parsed = analysis.params.safeParse(request.params);
     if (!parsed.success) {
       const issues = parsed.error.issues.map((i) => `${i.path.join('.') || 'params'}: ${i.message}`).join('; ');
       throw new StudioError('invalid-input', `invalid parameters for ${request.analysis}: ${issues}`);

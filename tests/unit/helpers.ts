@@ -1,0 +1,63 @@
+/** Shared by unit tests: throw-away data directories and studios booted in them. */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Studio, type StudioOptions } from '../../main/services/studio.js';
+
+export function tempDir(prefix = 'cajal-test-'): { path: string; remove: () => void } {
+  const path = mkdtempSync(join(tmpdir(), prefix));
+  return { path, remove: () => rmSync(path, { recursive: true, force: true }) };
+}
+
+export async function bootTestStudio(dir: string, options: Partial<StudioOptions> = {}): Promise<Studio> {
+  return Studio.boot({ dataDir: dir, workers: 1, cancelGraceMs: 500, ...options });
+}
+
+/** Resolves when `predicate` holds, polling; rejects after `timeoutMs`. */
+export async function until(predicate: () => boolean, timeoutMs = 10_000, what = 'condition'): Promise<void> {
+  const start = Date.now();
+  while (!predicate()) {
+    if (Date.now() - start > timeoutMs) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
+import type { Recording } from '../../main/io/types.js';
+import { CancelledError, type FitContext } from '../../main/analyses/types.js';
+import { Rng } from '../../main/util/rng.js';
+
+/** An in-memory recording (neurons × frames) for calling fits directly. */
+export function memoryRecording(traces: Float32Array, n: number, t: number, rate = 10): Recording {
+  return {
+    meta: { source: { path: 'memory', format: 'memory', object: '' }, nNeurons: n, nFrames: t, timeBase: { kind: 'rate', rate, start: 0 }, hasRois: false, hasSpikes: false },
+    async readTraces([n0, n1], [f0, f1]) {
+      const out = new Float32Array((n1 - n0) * (f1 - f0));
+      for (let i = n0; i < n1; i++) out.set(traces.subarray(i * t + f0, i * t + f1), (i - n0) * (f1 - f0));
+      return out;
+    },
+    async close() {},
+  };
+}
+
+/** A fit context that records progress and can be cancelled after a number of progress reports. */
+export function testContext(seed = 0, cancelAfterReports = Infinity): FitContext & { reports: number[] } {
+  const reports: number[] = [];
+  let cancelled = false;
+  return {
+    reports,
+    rng: new Rng(seed),
+    log: () => {},
+    progress: ({ fraction }) => {
+      reports.push(fraction);
+      if (reports.length >= cancelAfterReports) cancelled = true;
+    },
+    token: {
+      get cancelled() {
+        return cancelled;
+      },
+      throwIfCancelled() {
+        if (cancelled) throw new CancelledError();
+      },
+    },
+  };
+}
