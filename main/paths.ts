@@ -20,8 +20,11 @@ export const appRoot = findAppRoot();
 
 export const appVersion: string = JSON.parse(readFileSync(join(appRoot, 'package.json'), 'utf8')).version;
 
+/** Worker threads cannot start from inside app.asar; electron-builder unpacks out/main next to it. */
+const unpackedRoot = appRoot.replace(/app\.asar$/, 'app.asar.unpacked');
+
 export const paths = {
-  worker: join(appRoot, 'out/main/worker.js'),
+  worker: join(unpackedRoot, 'out/main/worker.js'),
   renderer: join(appRoot, 'out/renderer'),
   preload: join(appRoot, 'out/preload/index.cjs'),
   assets: join(appRoot, 'assets'),
