@@ -346,7 +346,7 @@ async function openUnits(file: H5File, tree: H5Tree, units: H5Node, options: Ope
     t1 = 0;
   }
   const start = Math.min(0, t0);
-  const nFrames = Math.max(1, Math.ceil((t1 - start) * rate + 1e-9));
+  const nFrames = Math.max(1, Math.ceil((t1 - start) * rate - 1e-9));
   const nNeurons = trains.times.length;
   return {
     meta: {
