@@ -253,7 +253,7 @@ export interface SpikeBinning {
 /**
  * Spike counts per unit and bin: units × bins, row-major, bin k = [start + k·w, start + (k+1)·w).
  * With observation intervals, a bin counts as observed when its centre lies inside one of the unit's
- * intervals; unobserved bins are NaN in `counts` and 0 in `observed`.
+ * intervals (ends included); unobserved bins are NaN in `counts` and 0 in `observed`.
  */
 export function binSpikes(trains: SpikeTrains, bins: SpikeBinning): { counts: Float32Array; observed: Uint8Array } {
   const { start, binWidth, nBins } = bins;

@@ -206,3 +206,35 @@ describe('CSV/TSV', () => {
     expect(asked.meta.labels?.[0]).toBe('t0');
   });
 });
+
+describe('MATLAB v5 classes (committed fixture written by scipy.io.savemat, compressed)', () => {
+  it('decodes double, uint16, char, sparse, cell and struct variables', async () => {
+    const { scanMat, readMatVariable } = await import('../../../main/io/matv5.js');
+    const mat = await scanMat(join(FIX, 'matlab_v5_small.mat'));
+    expect(mat.variables.map((v) => [v.name, v.className, v.dims])).toEqual([
+      ['traces', 'double', [6, 40]],
+      ['counts', 'uint16', [3, 4]],
+      ['label', 'char', [1, 7]],
+      ['sp', 'sparse', [2, 3]],
+      ['cells', 'cell', [1, 2]],
+      ['s', 'struct', [1, 1]],
+    ]);
+    const get = (name: string) => readMatVariable(mat, mat.variables.find((v) => v.name === name)!);
+    const counts = await get('counts');
+    // numpy arange(12).reshape(3, 4), stored column-major: 0, 4, 8, 1, …
+    expect(counts.kind === 'numeric' && Array.from(counts.real.slice(0, 4))).toEqual([0, 4, 8, 1]);
+    expect(await get('label')).toMatchObject({ kind: 'char', text: 'GCaMP6s' });
+    // scipy csc [[0, 2.5, 0], [1, 0, 0]]: (1,0) = 1, (0,1) = 2.5
+    expect(await get('sp')).toMatchObject({ kind: 'sparse', ir: Int32Array.from([1, 0]), jc: Int32Array.from([0, 1, 2, 2]), real: Float64Array.from([1, 2.5]) });
+    const cells = await get('cells');
+    expect(cells.kind === 'cell' && cells.items.map((c) => c.kind)).toEqual(['numeric', 'char']);
+    const s = await get('s');
+    expect(s.kind === 'struct' && s.fields).toEqual(['fs', 'name', 'roi_xy']);
+    expect(s.kind === 'struct' && s.items[0].fs).toMatchObject({ kind: 'numeric', real: Float64Array.from([30]) });
+    const rec = await openRecording(join(FIX, 'matlab_v5_small.mat'));
+    expect(rec.meta.source.object).toBe('traces');
+    // matlab_v5_small.expected.txt row 0 starts 0.001 0.299 -0.274
+    expect(Array.from(await rec.readTraces([0, 1], [0, 3])).map((v) => +v.toFixed(3))).toEqual([0.001, 0.299, -0.274]);
+    expect((await inspectFile(join(FIX, 'matlab_v5_small.mat'))).objects.find((o) => o.path === 's.roi_xy')).toMatchObject({ type: 'int32', shape: [2, 2] });
+  });
+});
