@@ -86,4 +86,3 @@ export function studioHandlers(studio: Studio): Handlers {
     'jobs.active': () => store.runs.active(),
   };
 }
-

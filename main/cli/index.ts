@@ -44,4 +44,3 @@ export async function main(argv: string[], io: CliIO = processIO): Promise<numbe
     return 1;
   }
 }
-

@@ -41,7 +41,10 @@ app.on('before-quit', (event) => {
   void studio.shutdown().finally(() => app.quit());
 });
 
-app.whenReady().then(start).catch((error: unknown) => {
-  dialog.showErrorBox('Cajal Studio could not start', error instanceof Error ? error.message : String(error));
-  app.exit(1);
-});
+app
+  .whenReady()
+  .then(start)
+  .catch((error: unknown) => {
+    dialog.showErrorBox('Cajal Studio could not start', error instanceof Error ? error.message : String(error));
+    app.exit(1);
+  });

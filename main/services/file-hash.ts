@@ -34,7 +34,10 @@ export async function sampledHash(path: string): Promise<string> {
   const info = await stat(path);
   if (!info.isDirectory()) return `sha256-sampled:${await hashFile(path)}`;
   const h = createHash('sha256');
-  const entries = (await readdir(path, { withFileTypes: true })).filter((e) => e.isFile()).map((e) => e.name).sort();
+  const entries = (await readdir(path, { withFileTypes: true }))
+    .filter((e) => e.isFile())
+    .map((e) => e.name)
+    .sort();
   for (const name of entries) h.update(`${name}=${await hashFile(join(path, name))};`);
   return `sha256-sampled-dir:${h.digest('hex')}`;
 }

@@ -45,7 +45,8 @@ export class Studio {
     this.log.onLine((line) => this.events.emit('log', line));
     this.container = new ServiceContainer((name, error) => this.log.error(`shutting down ${name}: ${String(error)}`));
     this.store = Store.open(join(dataDir, 'studio.db'));
-    if (this.store.movedAside) this.log.error(`the database was corrupt and was moved aside to ${this.store.movedAside}; a new one was created`);
+    if (this.store.movedAside)
+      this.log.error(`the database was corrupt and was moved aside to ${this.store.movedAside}; a new one was created`);
     this.container.add({ name: 'store', shutdown: () => this.store.close() });
     this.datasets = this.container.add(new DatasetService(this.store));
     const workers = options.workers ?? defaultWorkerCount();

@@ -150,8 +150,7 @@ export class RunRepository {
 
   array(id: number, name: string): NdArray {
     const row = this.db.prepare('SELECT dtype, shape, data FROM run_arrays WHERE run_id = ? AND name = ?').get(id, name) as
-      | { dtype: DType; shape: string; data: Buffer }
-      | undefined;
+      { dtype: DType; shape: string; data: Buffer } | undefined;
     if (!row) throw new StudioError('not-found', `run ${id} has no array '${name}'`);
     const Ctor = typedArrayConstructor(row.dtype);
     // Copy into a fresh, aligned buffer: SQLite's blob buffer may sit at any offset.

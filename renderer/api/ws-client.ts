@@ -37,7 +37,11 @@ export function websocketClient(url = `${location.protocol === 'https:' ? 'wss' 
         resolve(ws);
       };
       ws.onmessage = (event) => {
-        const msg = decodeFrame(new Uint8Array(event.data as ArrayBuffer)) as { id?: number; event?: Topic; payload?: unknown } & WireResult;
+        const msg = decodeFrame(new Uint8Array(event.data as ArrayBuffer)) as {
+          id?: number;
+          event?: Topic;
+          payload?: unknown;
+        } & WireResult;
         if (typeof msg.id === 'number') {
           const p = pending.get(msg.id);
           pending.delete(msg.id);

@@ -33,7 +33,17 @@ function Shell({ mode, onToggleMode }: { mode: Mode; onToggleMode: () => void })
 
   return (
     <Box sx={{ display: 'grid', gridTemplateRows: '40px 1fr 24px', height: '100vh' }}>
-      <Box sx={{ display: 'flex', alignItems: 'center', px: 1.5, gap: 1, borderBottom: 1, borderColor: 'divider', bgcolor: 'background.paper' }}>
+      <Box
+        sx={{
+          display: 'flex',
+          alignItems: 'center',
+          px: 1.5,
+          gap: 1,
+          borderBottom: 1,
+          borderColor: 'divider',
+          bgcolor: 'background.paper',
+        }}
+      >
         <img src="./icon.svg" width={20} height={20} alt="" />
         <Typography sx={{ fontWeight: 600, fontSize: 13.5, letterSpacing: 0.2 }}>Cajal Studio</Typography>
         <Box sx={{ flex: 1 }} />

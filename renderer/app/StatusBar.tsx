@@ -15,11 +15,29 @@ export function StatusBar({ activeJobs }: { activeJobs: number }) {
   );
   return (
     <Box
-      sx={{ display: 'flex', alignItems: 'center', gap: 2, px: 1.5, height: 24, borderTop: 1, borderColor: 'divider', bgcolor: 'background.paper' }}
+      sx={{
+        display: 'flex',
+        alignItems: 'center',
+        gap: 2,
+        px: 1.5,
+        height: 24,
+        borderTop: 1,
+        borderColor: 'divider',
+        bgcolor: 'background.paper',
+      }}
       data-testid="status-bar"
     >
-      <Box sx={{ width: 7, height: 7, borderRadius: '50%', bgcolor: connection === 'open' ? 'success.main' : connection === 'connecting' ? 'warning.main' : 'error.main' }} />
-      {item(client.transport === 'electron' ? 'desktop' : connection === 'open' ? 'browser host · connected' : `browser host · ${connection}`)}
+      <Box
+        sx={{
+          width: 7,
+          height: 7,
+          borderRadius: '50%',
+          bgcolor: connection === 'open' ? 'success.main' : connection === 'connecting' ? 'warning.main' : 'error.main',
+        }}
+      />
+      {item(
+        client.transport === 'electron' ? 'desktop' : connection === 'open' ? 'browser host · connected' : `browser host · ${connection}`,
+      )}
       {i && item(`${i.runtime === 'electron' ? `Electron ${i.electronVersion}` : `Node ${i.nodeVersion}`}`)}
       {i && item(`${i.workers} worker${i.workers === 1 ? '' : 's'}`)}
       {item(`${activeJobs} job${activeJobs === 1 ? '' : 's'} running`, 'active-jobs')}

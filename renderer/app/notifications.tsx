@@ -39,7 +39,13 @@ export function NotificationsProvider({ children }: { children: ReactNode }) {
         anchorOrigin={{ vertical: 'bottom', horizontal: 'right' }}
       >
         {current ? (
-          <Alert severity={current.severity} variant="filled" onClose={close} sx={{ maxWidth: 560, whiteSpace: 'pre-wrap' }} data-testid="notice">
+          <Alert
+            severity={current.severity}
+            variant="filled"
+            onClose={close}
+            sx={{ maxWidth: 560, whiteSpace: 'pre-wrap' }}
+            data-testid="notice"
+          >
             {current.message}
           </Alert>
         ) : undefined}

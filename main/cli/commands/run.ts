@@ -35,7 +35,8 @@ function progressPrinter(studio: Studio, runId: number, io: CliIO): () => void {
 export const run: Command = {
   name: 'run',
   summary: 'run an analysis on a file, record it, write its results',
-  usage: 'cajal run <analysis> --input <file> [--params <json or @file>] --out <dir> [--json] [--project <name>] [--object <path>] [--rate <Hz>]',
+  usage:
+    'cajal run <analysis> --input <file> [--params <json or @file>] --out <dir> [--json] [--project <name>] [--object <path>] [--rate <Hz>]',
   async run(argv, io) {
     const { values, positionals } = parse(argv, {
       input: { type: 'string' },

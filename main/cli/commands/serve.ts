@@ -13,7 +13,8 @@ export const serve: Command = {
   async run(argv, io) {
     const { values } = parse(argv, { port: { type: 'string' }, open: { type: 'boolean' } }, false);
     const port = values.port === undefined ? 0 : Number(values.port);
-    if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port must be an integer in 0..65535, got ${values.port}`);
+    if (!Number.isInteger(port) || port < 0 || port > 65535)
+      throw new UsageError(`--port must be an integer in 0..65535, got ${values.port}`);
     const t0 = performance.now();
     const studio = await bootStudio(io);
     await ensureDemo(studio);

@@ -46,7 +46,14 @@ export function AnalysesPanel(props: { projectId: number; datasets: Dataset[]; o
   return (
     <Box sx={{ display: 'flex', flexDirection: 'column', gap: 1.5, maxWidth: 980 }}>
       <Box sx={{ display: 'flex', gap: 1.5 }}>
-        <TextField select label="Analysis" value={analysis.id} onChange={(e) => selectAnalysis(e.target.value)} sx={{ minWidth: 240 }} slotProps={{ htmlInput: { 'data-testid': 'analysis-select' } }}>
+        <TextField
+          select
+          label="Analysis"
+          value={analysis.id}
+          onChange={(e) => selectAnalysis(e.target.value)}
+          sx={{ minWidth: 240 }}
+          slotProps={{ htmlInput: { 'data-testid': 'analysis-select' } }}
+        >
           {ANALYSES.map((a) => (
             <MenuItem key={a.id} value={a.id}>
               {a.title}

@@ -34,7 +34,15 @@ export function fieldsOf(schema: z.ZodObject): Field[] {
     const variants = prop.anyOf ?? [prop];
     const nullable = variants.some((v) => v.type === 'null');
     const main = variants.find((v) => v.type !== 'null') ?? {};
-    const kind: Field['kind'] = main.enum ? 'enum' : main.type === 'integer' ? 'integer' : main.type === 'number' ? 'number' : main.type === 'boolean' ? 'boolean' : 'string';
+    const kind: Field['kind'] = main.enum
+      ? 'enum'
+      : main.type === 'integer'
+        ? 'integer'
+        : main.type === 'number'
+          ? 'number'
+          : main.type === 'boolean'
+            ? 'boolean'
+            : 'string';
     return {
       key,
       title: prop.title ?? main.title ?? key,
@@ -53,7 +61,14 @@ export type FormValues = Record<string, string | boolean>;
 
 export function initialValues(fields: Field[]): FormValues {
   return Object.fromEntries(
-    fields.map((f) => [f.key, f.kind === 'boolean' ? Boolean(f.defaultValue) : f.defaultValue === null || f.defaultValue === undefined ? '' : String(f.defaultValue)]),
+    fields.map((f) => [
+      f.key,
+      f.kind === 'boolean'
+        ? Boolean(f.defaultValue)
+        : f.defaultValue === null || f.defaultValue === undefined
+          ? ''
+          : String(f.defaultValue),
+    ]),
   );
 }
 

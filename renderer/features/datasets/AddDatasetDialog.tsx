@@ -148,7 +148,11 @@ export function AddDatasetDialog(props: { projectId: number; open: boolean; onCl
       </DialogContent>
       <DialogActions>
         <Button onClick={props.onClose}>Cancel</Button>
-        <Button variant="contained" onClick={add} disabled={!info || busy || rateInvalid || (info.objects.length > 0 && selected === undefined)}>
+        <Button
+          variant="contained"
+          onClick={add}
+          disabled={!info || busy || rateInvalid || (info.objects.length > 0 && selected === undefined)}
+        >
           Add to project
         </Button>
       </DialogActions>

@@ -21,7 +21,11 @@ function shapeOf(d: Dataset): string {
   return o ? formatShape(o.shape) : '—';
 }
 
-export function DatasetsPanel(props: { projectId: number; datasets: Array<Dataset & { fileState: DatasetFileState }>; onChanged: () => void }) {
+export function DatasetsPanel(props: {
+  projectId: number;
+  datasets: Array<Dataset & { fileState: DatasetFileState }>;
+  onChanged: () => void;
+}) {
   const notify = useNotify();
   const [adding, setAdding] = useState(false);
   const remove = async (d: Dataset) => {

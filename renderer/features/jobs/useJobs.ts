@@ -24,7 +24,10 @@ export function useJobs() {
     });
   }, []);
   useEffect(() => {
-    client.call('jobs.active', {}).then((runs) => runs.forEach((r) => upsert(r)), () => {});
+    client.call('jobs.active', {}).then(
+      (runs) => runs.forEach((r) => upsert(r)),
+      () => {},
+    );
   }, [upsert]);
   useEvent('job.state', (run) => upsert(run));
   useEvent('job.progress', (p) => {

@@ -96,13 +96,13 @@ export function ProjectSidebar(props: {
               selected={p.id === props.selected}
               onClick={() => props.onSelect(p.id)}
               onDoubleClick={() => setRenaming(p.id)}
-              sx={{ '& .row-actions': { visibility: 'hidden' }, '&:hover .row-actions, &.Mui-selected .row-actions': { visibility: 'visible' } }}
+              sx={{ '& .row-actions': { display: 'none' }, '&:hover .row-actions': { display: 'flex' } }}
             >
               <ListItemIcon sx={{ minWidth: 26 }}>
                 <FolderOutlinedIcon sx={{ fontSize: 16 }} />
               </ListItemIcon>
               <ListItemText primary={p.name} slotProps={{ primary: { noWrap: true, sx: { fontSize: 13 } } }} />
-              <Box className="row-actions" sx={{ display: 'flex' }}>
+              <Box className="row-actions">
                 <Tooltip title="Rename">
                   <IconButton
                     aria-label={`rename ${p.name}`}

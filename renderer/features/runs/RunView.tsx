@@ -9,7 +9,7 @@ import { StatusChip } from './StatusChip';
 function KeyValues({ title, entries }: { title: string; entries: Array<[string, unknown]> }) {
   if (entries.length === 0) return null;
   return (
-    <Paper variant="outlined" sx={{ p: 1, minWidth: 220 }}>
+    <Paper variant="outlined" sx={{ p: 1 }}>
       <Typography variant="overline" color="text.secondary">
         {title}
       </Typography>
@@ -18,7 +18,9 @@ function KeyValues({ title, entries }: { title: string; entries: Array<[string, 
           {entries.map(([k, v]) => (
             <TableRow key={k}>
               <TableCell sx={{ color: 'text.secondary', border: 0, py: 0.25, pl: 0 }}>{k}</TableCell>
-              <TableCell sx={{ border: 0, py: 0.25, fontVariantNumeric: 'tabular-nums' }}>{formatNumber(v)}</TableCell>
+              <TableCell sx={{ border: 0, py: 0.25, fontVariantNumeric: 'tabular-nums', wordBreak: 'break-word' }}>
+                {formatNumber(v)}
+              </TableCell>
             </TableRow>
           ))}
         </TableBody>
@@ -53,19 +55,21 @@ export function RunView({ runId }: { runId: number }) {
       </Box>
       {(r.status === 'running' || r.status === 'queued') && <LinearProgress variant="determinate" value={r.progress * 100} />}
       {r.error && <Alert severity={r.status === 'failed' ? 'error' : 'warning'}>{r.error}</Alert>}
-      <Box sx={{ display: 'flex', gap: 1.5, flexWrap: 'wrap', alignItems: 'flex-start' }}>
-        <KeyValues title="Parameters" entries={Object.entries(r.params)} />
-        <KeyValues title="Metrics" entries={Object.entries(r.metrics)} />
-        <KeyValues
-          title="Provenance"
-          entries={[
-            ['app version', r.appVersion],
-            ['data hash', r.dataHash ? r.dataHash.slice(-16) : null],
-            ['arrays', r.arrays.map((a) => `${a.name} [${a.shape.join('×')}]`).join(', ')],
-          ]}
-        />
+      <Box sx={{ display: 'flex', gap: 2, alignItems: 'flex-start', flexWrap: 'wrap-reverse' }}>
+        <Box sx={{ flex: '1 1 560px', minWidth: 0 }}>{r.status === 'done' && View && <View run={r} />}</Box>
+        <Box sx={{ display: 'flex', flexDirection: 'column', gap: 1.5, width: 280, flexShrink: 0 }}>
+          <KeyValues title="Parameters" entries={Object.entries(r.params)} />
+          <KeyValues title="Metrics" entries={Object.entries(r.metrics)} />
+          <KeyValues
+            title="Provenance"
+            entries={[
+              ['app version', r.appVersion],
+              ['data hash', r.dataHash ? r.dataHash.slice(-16) : null],
+              ['arrays', r.arrays.map((a) => `${a.name} [${a.shape.join('×')}]`).join(', ')],
+            ]}
+          />
+        </Box>
       </Box>
-      {r.status === 'done' && View && <View run={r} />}
     </Box>
   );
 }

@@ -11,5 +11,7 @@ const COLORS: Record<RunStatus, 'default' | 'info' | 'success' | 'error' | 'warn
 };
 
 export function StatusChip({ status }: { status: RunStatus }) {
-  return <Chip label={status} color={COLORS[status]} variant="outlined" data-testid={`status-${status}`} sx={{ height: 20, fontSize: 11 }} />;
+  return (
+    <Chip label={status} color={COLORS[status]} variant="outlined" data-testid={`status-${status}`} sx={{ height: 20, fontSize: 11 }} />
+  );
 }

@@ -11,8 +11,12 @@ function CorrelationResult({ run }: { run: Run }) {
   if (matrix.error) return <Alert severity="error">{matrix.error.message}</Alert>;
   if (!matrix.data) return <CircularProgress size={20} />;
   return (
-    <Box sx={{ maxWidth: 640 }}>
-      <Plot spec={correlationHeatmap(matrix.data, `Pairwise ${String(run.params.method)} correlation`)} height={560} testId="correlation-heatmap" />
+    <Box sx={{ maxWidth: 720 }}>
+      <Plot
+        spec={correlationHeatmap(matrix.data, `Pairwise ${String(run.params.method)} correlation`)}
+        height={560}
+        testId="correlation-heatmap"
+      />
     </Box>
   );
 }

@@ -48,7 +48,9 @@ describe('cajal CLI', () => {
     expect(projects).toContainEqual(expect.objectContaining({ name: 'Command line', runs: 1, datasets: 1 }));
     // The same unchanged file reuses its dataset row.
     expect(cajal('run', 'correlation', '--input', input, '--out', out).status).toBe(0);
-    expect(JSON.parse(cajal('projects', 'list', '--json').stdout)).toContainEqual(expect.objectContaining({ name: 'Command line', runs: 2, datasets: 1 }));
+    expect(JSON.parse(cajal('projects', 'list', '--json').stdout)).toContainEqual(
+      expect.objectContaining({ name: 'Command line', runs: 2, datasets: 1 }),
+    );
   });
 
   it('exits 2 naming the path when the input file is missing', () => {

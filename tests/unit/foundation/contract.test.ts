@@ -77,7 +77,13 @@ describe('router validation', () => {
     expect(unknown).toEqual({ ok: false, error: { code: 'unknown-channel', message: 'unknown channel "fs.readFile"' } });
     const good = await router.call('projects.create', { name: '  Cortex  ' });
     expect(good.ok && (good.value as { name: string }).name).toBe('Cortex');
-    expect(errors).toEqual(['projects.create:invalid-input', 'projects.create:invalid-input', 'projects.rename:invalid-input', 'projects.list:invalid-input', 'fs.readFile:unknown-channel']);
+    expect(errors).toEqual([
+      'projects.create:invalid-input',
+      'projects.create:invalid-input',
+      'projects.rename:invalid-input',
+      'projects.list:invalid-input',
+      'fs.readFile:unknown-channel',
+    ]);
   });
 
   it('maps missing records to not-found with the record named', async () => {

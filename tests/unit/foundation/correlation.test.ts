@@ -9,7 +9,7 @@ function pearson(a: ArrayLike<number>, b: ArrayLike<number>): number {
   const n = a.length;
   let ma = 0;
   let mb = 0;
-  for (let i = 0; i < n; i++) (ma += a[i]), (mb += b[i]);
+  for (let i = 0; i < n; i++) ((ma += a[i]), (mb += b[i]));
   ma /= n;
   mb /= n;
   let sab = 0;
@@ -27,7 +27,7 @@ function pearson(a: ArrayLike<number>, b: ArrayLike<number>): number {
 function ranks(a: ArrayLike<number>): number[] {
   const pairs = Array.from(a, (v, i) => [v, i] as const).sort((x, y) => x[0] - y[0]);
   const r = new Array<number>(a.length);
-  for (let i = 0; i < pairs.length; ) {
+  for (let i = 0; i < pairs.length;) {
     let j = i;
     while (j + 1 < pairs.length && pairs[j + 1][0] === pairs[i][0]) j++;
     for (let k = i; k <= j; k++) r[pairs[k][1]] = (i + j) / 2 + 1;
@@ -55,7 +55,11 @@ describe('correlation analysis', () => {
     const n = 9;
     const t = 400;
     const x = randomTraces(n, t, 1);
-    const result = await correlation.fit({ recording: memoryRecording(x, n, t), dataset: null as never }, correlation.params.parse({}), testContext());
+    const result = await correlation.fit(
+      { recording: memoryRecording(x, n, t), dataset: null as never },
+      correlation.params.parse({}),
+      testContext(),
+    );
     const c = result.arrays.correlation;
     expect(c.shape).toEqual([n, n]);
     for (let i = 0; i < n; i++) {
@@ -111,14 +115,22 @@ describe('correlation analysis', () => {
     const independent = [p[3 * n + 4], p[3 * n + 5], p[4 * n + 5]];
     expect(Math.min(...independent)).toBeGreaterThan(0.01);
     // Same seed, same surrogates.
-    const again = await correlation.fit({ recording: memoryRecording(x, n, t), dataset: null as never }, correlation.params.parse({ shuffles, seed: 9 }), testContext(9));
+    const again = await correlation.fit(
+      { recording: memoryRecording(x, n, t), dataset: null as never },
+      correlation.params.parse({ shuffles, seed: 9 }),
+      testContext(9),
+    );
     expect(again.arrays.pValues.data).toEqual(p);
   });
 
   it('stops at the next surrogate when cancelled', async () => {
     const x = randomTraces(4, 200, 5);
     await expect(
-      correlation.fit({ recording: memoryRecording(x, 4, 200), dataset: null as never }, correlation.params.parse({ shuffles: 1000 }), testContext(0, 5)),
+      correlation.fit(
+        { recording: memoryRecording(x, 4, 200), dataset: null as never },
+        correlation.params.parse({ shuffles: 1000 }),
+        testContext(0, 5),
+      ),
     ).rejects.toBeInstanceOf(CancelledError);
   });
 
@@ -129,8 +141,8 @@ describe('correlation analysis', () => {
     await expect(correlation.fit({ recording: rec, dataset: null as never }, correlation.params.parse({}), testContext())).rejects.toThrow(
       'trace of neuron 2 has a non-finite value at frame 7',
     );
-    await expect(correlation.fit({ recording: rec, dataset: null as never }, correlation.params.parse({ endFrame: 80 }), testContext())).rejects.toThrow(
-      "frame window [0, 80) is outside the recording's 50 frames",
-    );
+    await expect(
+      correlation.fit({ recording: rec, dataset: null as never }, correlation.params.parse({ endFrame: 80 }), testContext()),
+    ).rejects.toThrow("frame window [0, 80) is outside the recording's 50 frames");
   });
 });

@@ -37,7 +37,12 @@ function connect(url: string, headers: Record<string, string> = {}): Promise<Web
   });
 }
 
-function rpc(ws: WebSocket, id: number, channel: string, input: unknown): Promise<{ id: number; ok: boolean; value?: unknown; error?: { code: string; message: string } }> {
+function rpc(
+  ws: WebSocket,
+  id: number,
+  channel: string,
+  input: unknown,
+): Promise<{ id: number; ok: boolean; value?: unknown; error?: { code: string; message: string } }> {
   return new Promise((resolve) => {
     const onMessage = (data: Buffer) => {
       const msg = decodeFrame(new Uint8Array(data)) as { id?: number };

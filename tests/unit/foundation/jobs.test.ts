@@ -115,9 +115,23 @@ describe('runs a crash left behind', () => {
     const dir = tempDir();
     const store = Store.open(join(dir.path, 'studio.db'));
     const p = store.projects.create('P');
-    const running = store.runs.create({ projectId: p.id, datasetId: null, analysis: 'correlation', params: {}, appVersion: 't', dataHash: null });
+    const running = store.runs.create({
+      projectId: p.id,
+      datasetId: null,
+      analysis: 'correlation',
+      params: {},
+      appVersion: 't',
+      dataHash: null,
+    });
     store.runs.markRunning(running.id);
-    const queued = store.runs.create({ projectId: p.id, datasetId: null, analysis: 'correlation', params: {}, appVersion: 't', dataHash: null });
+    const queued = store.runs.create({
+      projectId: p.id,
+      datasetId: null,
+      analysis: 'correlation',
+      params: {},
+      appVersion: 't',
+      dataHash: null,
+    });
     store.close(); // the "crash": nothing finished these rows
     const studio = await bootTestStudio(dir.path);
     expect(studio.store.runs.summary(running.id).status).toBe('interrupted');

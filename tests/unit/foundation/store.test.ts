@@ -23,7 +23,9 @@ describe('store', () => {
     expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
     expect(db.pragma('foreign_keys', { simple: true })).toBe(1);
     const tables = (db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").all() as Array<{ name: string }>).map((t) => t.name);
-    expect(tables).toEqual(expect.arrayContaining(['projects', 'datasets', 'runs', 'run_arrays', 'figures', 'notebooks', 'notebook_cells', 'settings']));
+    expect(tables).toEqual(
+      expect.arrayContaining(['projects', 'datasets', 'runs', 'run_arrays', 'figures', 'notebooks', 'notebook_cells', 'settings']),
+    );
     db.close();
   });
 
@@ -98,7 +100,11 @@ describe('store', () => {
     expect(() => store.runs.complete(run.id, { metrics: circular, arrays: { a: ok }, timings: {} })).toThrow();
     expect(store.runs.get(run.id).status).toBe('running');
     expect(store.runs.get(run.id).arrays).toEqual([]);
-    const done = store.runs.complete(run.id, { metrics: { m: 1 }, arrays: { a: ok, b: { dtype: 'int32', shape: [1, 3], data: new Int32Array([7, 8, 9]) } }, timings: { totalMs: 3 } });
+    const done = store.runs.complete(run.id, {
+      metrics: { m: 1 },
+      arrays: { a: ok, b: { dtype: 'int32', shape: [1, 3], data: new Int32Array([7, 8, 9]) } },
+      timings: { totalMs: 3 },
+    });
     expect(done.status).toBe('done');
     expect(store.runs.array(run.id, 'b')).toEqual({ dtype: 'int32', shape: [1, 3], data: new Int32Array([7, 8, 9]) });
     expect(store.runs.get(run.id).metrics).toEqual({ m: 1 });
