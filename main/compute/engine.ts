@@ -133,7 +133,7 @@ export class Engine {
       this.runs++;
       const out: Record<string, Tensor> = {};
       for (const spec of graph.outputs) {
-        const r = result[spec.name] as ort.Tensor;
+        const r = result[spec.onnxName] as ort.Tensor;
         out[spec.name] = { dtype: spec.dtype as FloatDType, shape: [...r.dims], data: r.data } as Tensor;
       }
       return out;

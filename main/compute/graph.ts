@@ -87,9 +87,11 @@ export class GraphBuilder {
 
   // ── graph interface ───────────────────────────────────────────────────────
 
+  /** An output may reuse an input's name (state in, next state out). */
   input(name: string, dtype: FloatDType, shape: readonly Dim[]): Value {
     this.assertOpen();
     this.checkName(name);
+    if (this.inputValues.some((v) => v.name === name)) throw new Error(`input name "${name}" is used twice`);
     for (const d of shape) {
       const ok = d === null || (typeof d === 'number' && Number.isInteger(d) && d >= 0) || (typeof d === 'string' && d.length > 0);
       if (!ok) throw new ShapeError(`input "${name}": invalid dim ${String(d)} in ${formatShape(shape)}`, [shape]);
@@ -581,23 +583,26 @@ export class GraphBuilder {
   finish(): FrozenGraph {
     if (this.frozen) return this.frozen;
     if (this.outputValues.length === 0) throw new Error('the graph has no outputs');
-    const names = [...this.inputValues.map((v) => v.name), ...this.outputValues.map((o) => o.name)];
-    const dup = names.find((n, k) => names.indexOf(n) !== k);
-    if (dup !== undefined) throw new Error(`name "${dup}" is used twice among inputs and outputs`);
+    const outNames = this.outputValues.map((o) => o.name);
+    const dup = outNames.find((n, k) => outNames.indexOf(n) !== k);
+    if (dup !== undefined) throw new Error(`output name "${dup}" is used twice`);
+    const inputNames = new Set(this.inputValues.map((v) => v.name));
+    // ONNX forbids an output named like an input; user names never start with '_', so this cannot clash.
+    const onnxName = (name: string) => (inputNames.has(name) ? `_out_${name}` : name);
 
-    // Outputs take their user name at the producing node; Identity only where that is impossible
+    // Outputs take their name at the producing node; Identity only where that is impossible
     // (an input or constant passed through, or one value under two names).
     const rename = new Map<string, string>();
     const extra: NodeSpec[] = [];
     const produced = new Set(this.nodes.flatMap((n) => n.outputs));
     for (const { name, value } of this.outputValues) {
-      if (produced.has(value.name) && !rename.has(value.name)) rename.set(value.name, name);
-      else extra.push({ op: 'Identity', inputs: [rename.get(value.name) ?? value.name], outputs: [name] });
+      if (produced.has(value.name) && !rename.has(value.name)) rename.set(value.name, onnxName(name));
+      else extra.push({ op: 'Identity', inputs: [rename.get(value.name) ?? value.name], outputs: [onnxName(name)] });
     }
     const r = (n: string) => rename.get(n) ?? n;
     const nodes = [...this.nodes.map((n) => ({ ...n, inputs: n.inputs.map(r), outputs: n.outputs.map(r) })), ...extra];
     const inputs: ValueSpec[] = this.inputValues.map((v) => ({ name: v.name, dtype: v.dtype, shape: v.shape }));
-    const outputs: OutputSpec[] = this.outputValues.map(({ name, value }) => ({ name, dtype: value.dtype }));
+    const outputs: OutputSpec[] = this.outputValues.map(({ name, value }) => ({ name, onnxName: onnxName(name), dtype: value.dtype }));
     const bytes = encodeModel({ nodes, inputs, outputs, constants: this.constants });
     this.frozen = new FrozenGraph(bytes, inputs, outputs, this.steps, this.constantShapes);
     return this.frozen;

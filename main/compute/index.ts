@@ -5,3 +5,5 @@ export { tensor, zeros, fromRows, toRows, arrayOf, assertFinite, countNonFinite,
 export { ShapeError, DTypeError, NonFiniteError, EngineError, LinalgError, formatShape, type Dim } from './errors.js';
 export { listBackends, candidates } from './providers.js';
 export { intraOpThreads } from './threads.js';
+export { cholesky, choleskySolve, solve, inverse, eigh, eig, svd, type Matrix64, type SymmetricEigen, type GeneralEigen, type Svd, type SvdOptions } from './linalg.js';
+export { randomizedSvd, type RandomizedSvdOptions } from './randomized-svd.js';

@@ -44,7 +44,10 @@ export interface ValueSpec {
 
 /** Outputs carry no shape: ONNX Runtime infers it, and a declared symbol could only disagree. */
 export interface OutputSpec {
+  /** The name callers see. */
   name: string;
+  /** The name inside the model: differs when an output reuses an input's name (state in, state out). */
+  onnxName: string;
   dtype: ValueDType;
 }
 
@@ -72,7 +75,8 @@ function attribute(a: Attr) {
 }
 
 function valueInfo(v: ValueSpec | OutputSpec) {
-  const shape = 'shape' in v ? { dim: v.shape.map((d) => (typeof d === 'number' ? { dimValue: d } : d === null ? {} : { dimParam: d })) } : undefined;
+  if ('onnxName' in v) return { name: v.onnxName, type: { tensorType: { elemType: elemType(v.dtype) } } };
+  const shape = { dim: v.shape.map((d) => (typeof d === 'number' ? { dimValue: d } : d === null ? {} : { dimParam: d })) };
   return { name: v.name, type: { tensorType: { elemType: elemType(v.dtype), shape } } };
 }
 

@@ -77,7 +77,7 @@ function cudaLibraryPresent(): boolean {
 
 function probeModel(): Uint8Array {
   const x = { name: 'x', dtype: 'float32' as const, shape: [1] };
-  return encodeModel({ nodes: [{ op: 'Neg', inputs: ['x'], outputs: ['y'] }], inputs: [x], outputs: [{ name: 'y', dtype: 'float32' }], constants: [] });
+  return encodeModel({ nodes: [{ op: 'Neg', inputs: ['x'], outputs: ['y'] }], inputs: [x], outputs: [{ name: 'y', onnxName: 'y', dtype: 'float32' }], constants: [] });
 }
 
 export interface ProviderChoice {
