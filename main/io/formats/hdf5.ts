@@ -5,7 +5,7 @@
  */
 import { stat } from 'node:fs/promises';
 import type { FileInfo, FileObject } from '../../../shared/domain/recording.js';
-import { H5File, isHdf5 } from '../hdf5/engine.js';
+import { H5File, isHdf5, type H5Node } from '../hdf5/engine.js';
 import { H5Tree } from '../hdf5/tree.js';
 import { checkRange } from '../recording.js';
 import { DataError, type FormatReader, type OpenOptions, type Recording } from '../types.js';
@@ -66,7 +66,11 @@ export async function walkHdf5(path: string): Promise<{ file: H5File; tree: H5Tr
   const file = await H5File.open(path);
   try {
     const { nodes, truncated } = await file.walk();
-    return { file, tree: new H5Tree(nodes), notes: truncated ? ['the file has more objects than are listed here (200,000 shown)'] : [] };
+    const tree = new H5Tree(nodes);
+    const notes = truncated ? ['the file has more objects than are listed here (200,000 shown)'] : [];
+    const broken = tree.broken();
+    if (broken.length) notes.push(damagedNote(broken));
+    return { file, tree, notes };
   } catch (e) {
     await file.close();
     throw e;
@@ -97,6 +101,11 @@ export const hdf5Reader: FormatReader = {
     }
   },
 };
+
+export function damagedNote(broken: H5Node[]): string {
+  const shown = broken.slice(0, 3).map((n) => `${n.path} (${n.error})`).join(', ');
+  return `${broken.length} object(s) could not be read, the file may be damaged: ${shown}${broken.length > 3 ? ', …' : ''}`;
+}
 
 /** MATLAB v7.3 files are HDF5 with a 512-byte text header; the MATLAB reader takes them. */
 export function isMat73(head: Uint8Array): boolean {

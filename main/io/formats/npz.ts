@@ -5,7 +5,7 @@
  */
 import { stat } from 'node:fs/promises';
 import type { FileObject } from '../../../shared/domain/recording.js';
-import { parseNpyHeader, type NpyHeader } from '../npy.js';
+import { isNpy, parseNpyHeader, type NpyHeader } from '../npy.js';
 import { loadNpyBytes } from '../pickle.js';
 import { memoryRecording } from '../recording.js';
 import { DataError, type FormatReader, type OpenOptions, type Recording } from '../types.js';
@@ -30,6 +30,10 @@ export async function npzMembers(path: string): Promise<{ members: NpzMember[]; 
   for (const entry of await listZip(path)) {
     const name = entry.name.replace(/\.npy$/, '');
     let head = await readEntryHead(path, entry, 4096);
+    if (head.length < 12 || !isNpy(head)) {
+      notes.push(`${entry.name}: not a NumPy array (no .npy header)`);
+      continue;
+    }
     const len = head[6] === 1 ? 10 + (head[8] | (head[9] << 8)) : 12 + new DataView(head.buffer, head.byteOffset).getUint32(8, true);
     if (len > head.length && len <= (1 << 20) + 12) head = await readEntryHead(path, entry, len);
     const text = new TextDecoder('latin1').decode(head.subarray(0, Math.min(head.length, len)));

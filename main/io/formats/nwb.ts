@@ -128,7 +128,9 @@ function defaultObject(tree: H5Tree, file: string): H5Node {
   const listing = describeNwb(tree)
     .objects.map((o) => `${o.type ?? o.kind} ${o.path}`)
     .join(', ');
-  throw new DataError(file, '', `no calcium or spike data here (expected an NWB RoiResponseSeries or Units table); objects in the file: ${listing || 'none'}`);
+  const broken = tree.broken();
+  const damaged = broken.length ? `; ${broken.length} object(s) could not be read, the file may be damaged (first: ${broken[0].path}: ${broken[0].error})` : '';
+  throw new DataError(file, '', `no calcium or spike data here (expected an NWB RoiResponseSeries or Units table); objects in the file: ${listing || 'none'}${damaged}`);
 }
 
 export async function openNwb(file: H5File, tree: H5Tree, options: OpenOptions): Promise<Recording> {

@@ -41,8 +41,18 @@ interface Pending {
   resolve: (v: unknown) => void;
   reject: (e: Error) => void;
   timer: NodeJS.Timeout;
+  worker: Worker;
   file: string;
   object: string;
+}
+
+interface Reply {
+  id: number;
+  ok: boolean;
+  value?: unknown;
+  message?: string;
+  fatal?: boolean;
+  restart?: boolean;
 }
 
 /** Seconds allowed for metadata requests; large reads get more in proportion to their size. */
@@ -50,33 +60,34 @@ const BASE_TIMEOUT_MS = 20_000;
 const MS_PER_MB = 20;
 
 class Engine {
+  /** The worker new requests go to; retired workers finish what they were given, then end. */
   private worker: Worker | undefined;
+  private retired = new Set<Worker>();
   private pending = new Map<number, Pending>();
   private nextId = 1;
-  /** Bumped whenever a worker is replaced: file handles of an older generation are stale. */
+  /** Bumped whenever a worker is started: file handles of an older generation are stale. */
   generation = 0;
 
   private start(): Worker {
     const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { h5url: import.meta.resolve('h5wasm/node') } });
     worker.unref();
-    worker.on('message', (msg: { id: number; ok: boolean; value?: unknown; message?: string; fatal?: boolean }) => {
+    worker.on('message', (msg: Reply) => {
       const p = this.pending.get(msg.id);
       if (!p) return;
       this.settle(msg.id);
+      if (msg.restart) this.retire(worker);
       if (msg.ok) p.resolve(msg.value);
-      else {
-        p.reject(new DataError(p.file, p.object, `HDF5 error: ${msg.message}${msg.fatal ? ' (the HDF5 engine was restarted)' : ''}`));
-      }
+      else p.reject(new DataError(p.file, p.object, `HDF5 error: ${msg.message}${msg.fatal ? ' (the HDF5 engine aborted and was restarted)' : ''}`));
     });
-    const fail = (why: string) => {
-      if (this.worker !== worker) return;
-      this.stop(why);
-    };
-    worker.on('error', (e) => fail(`the HDF5 engine failed: ${e.message}`));
-    worker.on('exit', (code) => fail(`the HDF5 engine stopped (exit code ${code})`));
+    worker.on('error', (e) => this.fail(worker, `the HDF5 engine failed: ${e.message}`));
+    worker.on('exit', (code) => this.fail(worker, `the HDF5 engine stopped (exit code ${code})`));
     this.worker = worker;
     this.generation++;
     return worker;
+  }
+
+  private forWorker(worker: Worker): [number, Pending][] {
+    return [...this.pending].filter(([, p]) => p.worker === worker);
   }
 
   private settle(id: number): void {
@@ -84,28 +95,37 @@ class Engine {
     if (!p) return;
     clearTimeout(p.timer);
     this.pending.delete(id);
-    if (this.pending.size === 0) this.worker?.unref();
+    const left = this.forWorker(p.worker).length;
+    if (left === 0) {
+      p.worker.unref();
+      if (this.retired.delete(p.worker)) void p.worker.terminate();
+    }
   }
 
-  /** Ends the current worker and fails everything it was doing. */
-  private stop(why: string): void {
-    const worker = this.worker;
-    this.worker = undefined;
-    for (const [id, p] of [...this.pending]) {
+  /** New requests go to a fresh worker; this one ends once its requests are answered. */
+  private retire(worker: Worker): void {
+    if (this.worker === worker) this.worker = undefined;
+    if (this.forWorker(worker).length === 0) void worker.terminate();
+    else this.retired.add(worker);
+  }
+
+  /** A worker died or hung: fail what it was doing and end it. */
+  private fail(worker: Worker, why: string): void {
+    if (this.worker === worker) this.worker = undefined;
+    this.retired.delete(worker);
+    for (const [id, p] of this.forWorker(worker)) {
       this.settle(id);
       p.reject(new DataError(p.file, p.object, `${why}; the file may be damaged`));
     }
-    void worker?.terminate();
+    void worker.terminate();
   }
 
   request<T>(op: string, args: unknown[], file: string, object: string, timeoutMs = BASE_TIMEOUT_MS): Promise<T> {
     const worker = this.worker ?? this.start();
     const id = this.nextId++;
     return new Promise<T>((resolve, reject) => {
-      const timer = setTimeout(() => {
-        if (this.worker === worker) this.stop(`HDF5 request '${op}' took longer than ${Math.round(timeoutMs / 1000)} s`);
-      }, timeoutMs);
-      this.pending.set(id, { resolve: resolve as (v: unknown) => void, reject, timer, file, object });
+      const timer = setTimeout(() => this.fail(worker, `HDF5 request '${op}' took longer than ${Math.round(timeoutMs / 1000)} s`), timeoutMs);
+      this.pending.set(id, { resolve: resolve as (v: unknown) => void, reject, timer, worker, file, object });
       worker.ref();
       worker.postMessage({ id, op, args });
     });
@@ -116,11 +136,12 @@ class Engine {
     return this.generation;
   }
 
-  /** Ends the worker (tests, shutdown). Open files are reopened on their next request. */
+  /** Ends the workers (tests, shutdown). Open files are reopened on their next request. */
   async shutdown(): Promise<void> {
-    const worker = this.worker;
+    const workers = [this.worker, ...this.retired].filter((w): w is Worker => !!w);
     this.worker = undefined;
-    await worker?.terminate();
+    this.retired.clear();
+    await Promise.all(workers.map((w) => w.terminate()));
   }
 }
 

@@ -33,6 +33,11 @@ export class H5Tree {
     return this.get(path)?.attrs?.[name];
   }
 
+  /** Objects the walk could not read; a damaged file shows here. */
+  broken(): H5Node[] {
+    return [...this.nodes.values()].filter((n) => n.kind === 'broken');
+  }
+
   /** Groups and datasets (not links) whose `neurodata_type` attribute is one of `types`. */
   ofType(...types: string[]): H5Node[] {
     return [...this.nodes.values()].filter((n) => n.kind !== 'link' && types.includes(String(n.attrs?.neurodata_type ?? '')));

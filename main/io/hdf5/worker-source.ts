@@ -4,7 +4,7 @@
  * responsive, a request can time out, and a poisoned engine is replaced by terminating the worker.
  * It is a string (run with `eval: true`) so that it works the same from TypeScript sources (tests)
  * and from the esbuild bundles, without a separate entry file; `workerData.h5url` is where
- * h5wasm/node lives. Protocol: {id, op, args} → {id, ok, value} | {id, ok: false, message, fatal}.
+ * h5wasm/node lives. Protocol: {id, op, args} → {id, ok, value} | {id, ok: false, message, fatal, restart}.
  */
 export const WORKER_SOURCE = String.raw`
 'use strict';
@@ -23,6 +23,11 @@ const ready = import(workerData.h5url).then(async (mod) => {
   M.activate_throwing_error_handler();
 });
 const files = new Map();
+/** Set when a libhdf5 error was caught and passed over: the engine must be replaced after this request. */
+let dirty = false;
+function passOver(e) {
+  if (/#\d+: /.test(String((e && e.message) || e))) dirty = true;
+}
 let nextFile = 1;
 const BLOCK_BYTES = 32 << 20;
 const MAX_NODES = 200000;
@@ -82,7 +87,7 @@ function plain(f, v) {
 function readAttrs(f, path) {
   const out = {};
   let names;
-  try { names = M.get_attribute_names(f.file_id, path); } catch { return out; }
+  try { names = M.get_attribute_names(f.file_id, path); } catch (e) { passOver(e); return out; }
   for (const name of names) {
     try {
       const meta = M.get_attribute_metadata(f.file_id, path, name);
@@ -91,8 +96,9 @@ function readAttrs(f, path) {
       v = plain(f, v);
       if (ArrayBuffer.isView(v)) v = Array.from(v);
       out[name] = v;
-    } catch {
+    } catch (e) {
       // An unreadable attribute is left out; the object is still listed.
+      passOver(e);
     }
   }
   return out;
@@ -105,7 +111,13 @@ function walk(fid) {
   while (stack.length) {
     const g = stack.pop();
     let names;
-    try { names = M.get_names(f.file_id, g, false); } catch { continue; }
+    try {
+      names = M.get_names(f.file_id, g, false);
+    } catch (e) {
+      passOver(e);
+      nodes.push({ path: g, kind: 'broken', error: reason(String((e && e.message) || e)) });
+      continue;
+    }
     for (const name of names) {
       if (nodes.length >= MAX_NODES) return { nodes, truncated: true };
       const p = (g === '/' ? '' : g) + '/' + name;
@@ -127,7 +139,7 @@ function walk(fid) {
               let v = plain(f, new h5.Dataset(f.file_id, p).value);
               if (ArrayBuffer.isView(v)) v = Array.from(v);
               node.value = v;
-            } catch {}
+            } catch (e) { passOver(e); }
           }
           nodes.push(node);
         } else if (type === M.H5G_UDLINK) {
@@ -136,7 +148,8 @@ function walk(fid) {
           nodes.push({ path: p, kind: 'other' });
         }
       } catch (e) {
-        nodes.push({ path: p, kind: 'broken', error: String((e && e.message) || e) });
+        passOver(e);
+        nodes.push({ path: p, kind: 'broken', error: reason(String((e && e.message) || e)) });
       }
     }
   }
@@ -274,14 +287,18 @@ function isFatal(e) {
 parentPort.on('message', async ({ id, op, args }) => {
   try {
     await ready;
+    dirty = false;
     const value = ops[op](...args);
     const list = transferables(value, []);
-    parentPort.postMessage({ id, ok: true, value }, [...new Set(list)]);
+    parentPort.postMessage({ id, ok: true, value, restart: dirty }, [...new Set(list)]);
   } catch (e) {
+    const text = String((e && e.message) || e);
+    // After an abort the wasm heap can no longer be trusted; after a libhdf5 error the throwing
+    // handler has skipped the C++ cleanup, leaving object ids open that keep a stale view of the
+    // file cached. Either way the client replaces this engine.
     const fatal = isFatal(e);
-    parentPort.postMessage({ id, ok: false, message: reason(String((e && e.message) || e)), fatal });
-    // After an abort the wasm heap can no longer be trusted; the client starts a fresh engine.
-    if (fatal) process.exit(1);
+    const restart = fatal || /#\d+: /.test(text);
+    parentPort.postMessage({ id, ok: false, message: reason(text), fatal, restart });
   }
 });
-`;
+`
