@@ -84,5 +84,7 @@ export function studioHandlers(studio: Studio): Handlers {
     'jobs.start': (input) => studio.jobs.start(input),
     'jobs.cancel': ({ runId }) => ({ status: studio.jobs.cancel(runId).status }),
     'jobs.active': () => store.runs.active(),
+    'figures.list': ({ projectId, runId }) => store.figures.list(projectId, runId),
+    'figures.get': ({ id }) => store.figures.get(id),
   };
 }

@@ -3,6 +3,7 @@
  * progress and checking ctx.token between iterations. Runs inside a worker thread.
  */
 import type { z } from 'zod';
+import type { FigureSpec } from '../../shared/domain/figure.js';
 import type { NdArray } from '../../shared/domain/ndarray.js';
 import type { Recording } from '../io/types.js';
 import type { Rng } from '../util/rng.js';
@@ -53,12 +54,19 @@ export interface AnalysisResult {
   metrics: Record<string, unknown>;
   /** Result arrays, stored as typed blobs and written as .npy by the CLI. */
   arrays: Record<string, NdArray>;
+  /**
+   * Structured results beyond scalar metrics (per-component summaries, objective per iteration,
+   * p-values …): stored with the run and written at the top level of the CLI's result.json.
+   */
+  report?: Record<string, unknown>;
 }
 
 export interface Analysis<S extends z.ZodObject = z.ZodObject> {
   id: string;
   params: S;
   fit(input: AnalysisInput, params: z.output<S>, ctx: FitContext): Promise<AnalysisResult>;
+  /** The run's default figures, built in the worker from the result (stored with the run). */
+  figures?(result: AnalysisResult, params: z.output<S>, input: AnalysisInput): FigureSpec[];
 }
 
 /** Keeps each analysis module's params and fit types tied together. */

@@ -4,6 +4,7 @@
  * terminate after a grace period; a worker that dies is replaced and its job reported failed.
  */
 import { Worker } from 'node:worker_threads';
+import type { FigureSpec } from '../../shared/domain/figure.js';
 import type { AnalysisResult } from '../analyses/types.js';
 import type { FromWorker, JobSpec, ToWorker, WorkerData } from './protocol.js';
 
@@ -11,7 +12,7 @@ export interface PoolHandlers {
   started(runId: number): void;
   progress(runId: number, fraction: number, message: string, objective: number | null): void;
   log(runId: number, message: string): void;
-  done(runId: number, result: AnalysisResult, timings: Record<string, number>): void;
+  done(runId: number, result: AnalysisResult, figures: FigureSpec[], timings: Record<string, number>): void;
   failed(runId: number, message: string): void;
   cancelled(runId: number): void;
 }
@@ -71,7 +72,7 @@ export class WorkerPool {
         return;
       case 'done':
         this.release(slot);
-        this.handlers.done(msg.runId, msg.result, msg.timings);
+        this.handlers.done(msg.runId, msg.result, msg.figures, msg.timings);
         break;
       case 'failed':
         this.release(slot);

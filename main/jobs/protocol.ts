@@ -1,4 +1,5 @@
 /** Messages between the job pool (main thread) and its worker threads. */
+import type { FigureSpec } from '../../shared/domain/figure.js';
 import type { AnalysisResult, DatasetRef } from '../analyses/types.js';
 
 export interface JobSpec {
@@ -14,7 +15,7 @@ export type FromWorker =
   | { type: 'ready' }
   | { type: 'progress'; runId: number; fraction: number; message: string; objective: number | null }
   | { type: 'log'; runId: number; message: string }
-  | { type: 'done'; runId: number; result: AnalysisResult; timings: Record<string, number> }
+  | { type: 'done'; runId: number; result: AnalysisResult; figures: FigureSpec[]; timings: Record<string, number> }
   | { type: 'failed'; runId: number; message: string }
   | { type: 'cancelled'; runId: number };
 

@@ -50,10 +50,16 @@ async function run(job: JobSpec): Promise<void> {
     const params = analysis.params.parse(job.params);
     recording = await openRecording(job.dataset.path, { object: job.dataset.object || undefined, rate: job.dataset.rate ?? undefined });
     const t1 = performance.now();
-    const result = await analysis.fit({ recording, dataset: job.dataset }, params, ctx);
+    const input = { recording, dataset: job.dataset };
+    const result = await analysis.fit(input, params, ctx);
     const t2 = performance.now();
+    const figures = analysis.figures?.(result, params, input) ?? [];
+    const t3 = performance.now();
     const transfer = [...new Set(Object.values(result.arrays).map((a) => a.data.buffer as ArrayBuffer))];
-    post({ type: 'done', runId, result, timings: { openMs: t1 - t0, fitMs: t2 - t1, totalMs: t2 - t0 } }, transfer);
+    post(
+      { type: 'done', runId, result, figures, timings: { openMs: t1 - t0, fitMs: t2 - t1, figuresMs: t3 - t2, totalMs: t3 - t0 } },
+      transfer,
+    );
   } catch (error) {
     if (error instanceof CancelledError) post({ type: 'cancelled', runId });
     else post({ type: 'failed', runId, message: error instanceof Error ? error.message : String(error) });

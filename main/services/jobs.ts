@@ -2,6 +2,7 @@
  * Jobs: runs of analyses on datasets, executed by the worker pool, persisted as rows in `runs`
  * (queued → running → done | failed | cancelled; interrupted at boot for rows a crash left behind).
  */
+import type { FigureSpec } from '../../shared/domain/figure.js';
 import type { RunSummary } from '../../shared/domain/project.js';
 import { StudioError } from '../../shared/ipc/contract.js';
 import { analysisImpl } from '../analyses/registry.js';
@@ -44,7 +45,7 @@ export class JobService {
       started: (id) => this.publish(this.store.runs.markRunning(id)),
       progress: (id, fraction, message, objective) => this.onProgress(id, fraction, message, objective),
       log: (id, message) => this.log.info(`run ${id}: ${message}`),
-      done: (id, result, timings) => this.onDone(id, result, timings),
+      done: (id, result, figures, timings) => this.onDone(id, result, figures, timings),
       failed: (id, message) => {
         this.log.error(`run ${id} failed: ${message}`);
         this.finish(this.store.runs.finish(id, 'failed', message));
@@ -130,9 +131,21 @@ export class JobService {
     this.events.emit('job.progress', { runId: id, fraction, message, objective });
   }
 
-  private onDone(id: number, result: AnalysisResult, timings: Record<string, number>): void {
+  private onDone(id: number, result: AnalysisResult, figures: FigureSpec[], timings: Record<string, number>): void {
     try {
-      this.finish(this.store.runs.complete(id, { metrics: result.metrics, arrays: result.arrays, timings }));
+      // Results, figures and the final status land together or not at all.
+      const run = this.store.tx(() => {
+        const summary = this.store.runs.complete(id, {
+          metrics: result.metrics,
+          report: result.report ?? {},
+          arrays: result.arrays,
+          timings,
+        });
+        for (const figure of figures)
+          this.store.figures.add({ projectId: summary.projectId, runId: id, datasetId: summary.datasetId, spec: figure });
+        return summary;
+      });
+      this.finish(run);
     } catch (error) {
       const message = `could not store the results: ${error instanceof Error ? error.message : String(error)}`;
       this.log.error(`run ${id}: ${message}`);

@@ -30,6 +30,8 @@ export async function writeRunOutputs(store: Store, runId: number, outDir: strin
     arrays.push({ name: info.name, file, dtype: info.dtype, shape: info.shape });
   }
   const result = {
+    // Analysis-specific results first (components, log-likelihoods …), then the fixed fields.
+    ...run.report,
     runId: run.id,
     analysis: run.analysis,
     status: run.status,
@@ -38,6 +40,7 @@ export async function writeRunOutputs(store: Store, runId: number, outDir: strin
     metrics: run.metrics,
     timings: run.timings,
     arrays,
+    figureIds: store.figures.forRun(run.id).map((f) => f.id),
     provenance: {
       input: dataset && { path: dataset.path, format: dataset.format, object: dataset.object, rate: dataset.rate, hash: dataset.hash },
       dataHash: run.dataHash,

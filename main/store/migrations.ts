@@ -116,6 +116,13 @@ export const MIGRATIONS: Migration[] = [
       `);
     },
   },
+  {
+    version: 2,
+    description: 'runs.report: structured results (components, per-iteration objectives …) written to result.json',
+    up(db) {
+      db.exec("ALTER TABLE runs ADD COLUMN report TEXT NOT NULL DEFAULT '{}'");
+    },
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;

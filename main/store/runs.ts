@@ -16,6 +16,7 @@ interface Row {
   message: string;
   objective: number | null;
   metrics: string;
+  report: string;
   timings: string;
   error: string | null;
   app_version: string;
@@ -51,6 +52,7 @@ export interface NewRun {
 
 export interface RunOutcome {
   metrics: Record<string, unknown>;
+  report: Record<string, unknown>;
   arrays: Record<string, NdArray>;
   timings: Record<string, number>;
 }
@@ -81,6 +83,7 @@ export class RunRepository {
       ...toSummary(r),
       params: JSON.parse(r.params),
       metrics: JSON.parse(r.metrics),
+      report: JSON.parse(r.report),
       timings: JSON.parse(r.timings),
       appVersion: r.app_version,
       dataHash: r.data_hash,
@@ -126,10 +129,10 @@ export class RunRepository {
       }
       this.db
         .prepare(
-          `UPDATE runs SET status = 'done', progress = 1, message = 'done', metrics = ?, timings = ?, finished_at = ?
+          `UPDATE runs SET status = 'done', progress = 1, message = 'done', metrics = ?, report = ?, timings = ?, finished_at = ?
            WHERE id = ?`,
         )
-        .run(JSON.stringify(outcome.metrics), JSON.stringify(outcome.timings), nowIso(), id);
+        .run(JSON.stringify(outcome.metrics), JSON.stringify(outcome.report), JSON.stringify(outcome.timings), nowIso(), id);
     })();
     return this.summary(id);
   }

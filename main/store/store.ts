@@ -2,6 +2,7 @@
 import type Database from 'better-sqlite3';
 import { openDatabase } from './database.js';
 import { DatasetRepository } from './datasets.js';
+import { FigureRepository } from './figures.js';
 import { ProjectRepository } from './projects.js';
 import { RunRepository } from './runs.js';
 import { SettingsRepository } from './settings.js';
@@ -11,6 +12,7 @@ export class Store {
   readonly datasets: DatasetRepository;
   readonly runs: RunRepository;
   readonly settings: SettingsRepository;
+  readonly figures: FigureRepository;
 
   private constructor(
     readonly db: Database.Database,
@@ -21,6 +23,7 @@ export class Store {
     this.datasets = new DatasetRepository(db);
     this.runs = new RunRepository(db);
     this.settings = new SettingsRepository(db);
+    this.figures = new FigureRepository(db);
   }
 
   static open(path: string): Store {

@@ -5,18 +5,32 @@
 import { Box, useTheme } from '@mui/material';
 import Plotly from 'plotly.js-strict-dist-min';
 import { useEffect, useRef } from 'react';
+import type { PlotSpec } from '../../shared/domain/figure';
 
-export interface PlotSpec {
-  data: unknown[];
-  layout?: Record<string, unknown>;
-}
-
-export function Plot({ spec, height = 420, testId }: { spec: PlotSpec; height?: number | string; testId?: string }) {
+/**
+ * `themed` plots (interactive views) take the studio's colours; stored figures are drawn exactly as
+ * specified, so the preview matches the export.
+ */
+export function Plot({
+  spec,
+  height = 420,
+  testId,
+  themed = true,
+}: {
+  spec: PlotSpec;
+  height?: number | string;
+  testId?: string;
+  themed?: boolean;
+}) {
   const ref = useRef<HTMLDivElement>(null);
   const theme = useTheme();
   useEffect(() => {
     const el = ref.current;
     if (!el) return;
+    if (!themed) {
+      void Plotly.react(el, spec.data, spec.layout, { displaylogo: false, responsive: true });
+      return;
+    }
     const axis = { gridcolor: theme.palette.divider, zerolinecolor: theme.palette.divider, linecolor: theme.palette.divider };
     const layout = {
       paper_bgcolor: 'rgba(0,0,0,0)',
@@ -28,7 +42,7 @@ export function Plot({ spec, height = 420, testId }: { spec: PlotSpec; height?: 
       yaxis: { ...axis, ...(spec.layout?.yaxis as object) },
     };
     void Plotly.react(el, spec.data, layout, { displaylogo: false, responsive: true, modeBarButtonsToRemove: ['sendDataToCloud'] });
-  }, [spec, theme]);
+  }, [spec, theme, themed]);
   useEffect(() => {
     const el = ref.current;
     if (!el) return;

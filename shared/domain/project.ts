@@ -54,6 +54,8 @@ export interface RunArrayInfo {
 export interface Run extends RunSummary {
   params: Record<string, unknown>;
   metrics: Record<string, unknown>;
+  /** Structured results (per component, per iteration …), as written to result.json. */
+  report: Record<string, unknown>;
   timings: Record<string, number>;
   appVersion: string;
   dataHash: string | null;

@@ -6,6 +6,7 @@
  */
 import { z } from 'zod';
 import type { AppInfo, LogLine } from '../domain/app.js';
+import type { Figure, FigureSummary } from '../domain/figure.js';
 import type { NdArray } from '../domain/ndarray.js';
 import type { Dataset, DatasetFileState, Project, Run, RunStatus, RunSummary } from '../domain/project.js';
 import type { FileInfo } from '../domain/recording.js';
@@ -63,6 +64,9 @@ export const channels = {
   ).returns<RunSummary>(),
   'jobs.cancel': channel(z.object({ runId: id }).strict()).returns<{ status: RunStatus }>(),
   'jobs.active': channel(empty).returns<RunSummary[]>(),
+
+  'figures.list': channel(z.object({ projectId: id, runId: id.optional() }).strict()).returns<FigureSummary[]>(),
+  'figures.get': channel(z.object({ id }).strict()).returns<Figure>(),
 } as const;
 
 export type Channels = typeof channels;

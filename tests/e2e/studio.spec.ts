@@ -34,7 +34,7 @@ test('runs the correlation job on the demo data: progress reaches 100 % and the 
   const job = page.getByTestId('jobs-panel').locator('[data-testid^="job-"]').first();
   await expect(job.getByRole('progressbar')).toHaveAttribute('data-progress', '100');
   await expect(job.getByTestId('status-done')).toBeVisible();
-  const heatmap = page.getByTestId('correlation-heatmap');
+  const heatmap = page.getByTestId('plot-correlation-heatmap');
   await expect(heatmap.locator('.heatmaplayer image')).toHaveCount(1);
   // The plotted matrix is the whole 120 × 120 correlation with ones on the diagonal.
   const z = await heatmap.evaluate((el) => (el as unknown as { data: Array<{ z: number[][] }> }).data[0].z);

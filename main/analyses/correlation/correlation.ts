@@ -5,6 +5,7 @@
  * (1 + #{|r_surrogate| ≥ |r|}) / (1 + shuffles), per pair.
  */
 import { correlationParams } from '../../../shared/analyses/correlation.js';
+import { correlationFigure } from '../../../shared/figures/correlation.js';
 import { StudioError } from '../../../shared/ipc/contract.js';
 import { defineAnalysis } from '../types.js';
 
@@ -35,7 +36,7 @@ export function rankRows(x: Float32Array, n: number, t: number): Float32Array {
     const row = x.subarray(i * t, (i + 1) * t);
     for (let j = 0; j < t; j++) idx[j] = j;
     idx.sort((a, b) => row[a] - row[b]);
-    for (let a = 0; a < t; ) {
+    for (let a = 0; a < t;) {
       let b = a;
       while (b + 1 < t && row[idx[b + 1]] === row[idx[a]]) b++;
       const rank = (a + b) / 2 + 1;
@@ -77,7 +78,10 @@ export const correlation = defineAnalysis({
     let x = await recording.readTraces([0, n], [params.startFrame, end]);
     for (let i = 0; i < x.length; i++) {
       if (!Number.isFinite(x[i])) {
-        throw new StudioError('bad-data', `trace of neuron ${Math.floor(i / t)} has a non-finite value at frame ${params.startFrame + (i % t)}`);
+        throw new StudioError(
+          'bad-data',
+          `trace of neuron ${Math.floor(i / t)} has a non-finite value at frame ${params.startFrame + (i % t)}`,
+        );
       }
     }
     if (params.method === 'spearman') x = rankRows(x, n, t);
@@ -129,5 +133,8 @@ export const correlation = defineAnalysis({
       },
       arrays,
     };
+  },
+  figures(result, params) {
+    return [correlationFigure(result.arrays.correlation, params, result.metrics.frames as number)];
   },
 });

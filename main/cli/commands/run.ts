@@ -103,6 +103,7 @@ export const run: Command = {
         result: written.resultFile,
         arrays: written.arrays,
         metrics: studio.store.runs.get(finished.id).metrics,
+        figureIds: studio.store.figures.forRun(finished.id).map((f) => f.id),
       };
       if (values.json) io.out(JSON.stringify(summary, null, 2));
       else if (finished.status === 'done') io.out(`run ${finished.id} done: results in ${outDir}`);

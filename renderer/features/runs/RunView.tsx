@@ -3,7 +3,7 @@ import { useEffect } from 'react';
 import { analysisDescriptor } from '../../../shared/analyses/index';
 import { useEvent, useQuery } from '../../api/hooks';
 import { formatDuration, formatNumber, formatTime } from '../../app/format';
-import { RESULT_VIEWS } from './resultViews';
+import { RunFigures } from './resultViews';
 import { StatusChip } from './StatusChip';
 
 function KeyValues({ title, entries }: { title: string; entries: Array<[string, unknown]> }) {
@@ -39,7 +39,6 @@ export function RunView({ runId }: { runId: number }) {
   const r = run.data;
   if (run.error) return <Alert severity="error">{run.error.message}</Alert>;
   if (!r) return null;
-  const View = RESULT_VIEWS[r.analysis];
   const title = analysisDescriptor(r.analysis)?.title ?? r.analysis;
   return (
     <Box sx={{ display: 'flex', flexDirection: 'column', gap: 1.5 }} data-testid="run-view">
@@ -55,21 +54,19 @@ export function RunView({ runId }: { runId: number }) {
       </Box>
       {(r.status === 'running' || r.status === 'queued') && <LinearProgress variant="determinate" value={r.progress * 100} />}
       {r.error && <Alert severity={r.status === 'failed' ? 'error' : 'warning'}>{r.error}</Alert>}
-      <Box sx={{ display: 'flex', gap: 2, alignItems: 'flex-start', flexWrap: 'wrap-reverse' }}>
-        <Box sx={{ flex: '1 1 560px', minWidth: 0 }}>{r.status === 'done' && View && <View run={r} />}</Box>
-        <Box sx={{ display: 'flex', flexDirection: 'column', gap: 1.5, width: 280, flexShrink: 0 }}>
-          <KeyValues title="Parameters" entries={Object.entries(r.params)} />
-          <KeyValues title="Metrics" entries={Object.entries(r.metrics)} />
-          <KeyValues
-            title="Provenance"
-            entries={[
-              ['app version', r.appVersion],
-              ['data hash', r.dataHash ? r.dataHash.slice(-16) : null],
-              ['arrays', r.arrays.map((a) => `${a.name} [${a.shape.join('×')}]`).join(', ')],
-            ]}
-          />
-        </Box>
+      <Box sx={{ display: 'grid', gridTemplateColumns: 'repeat(auto-fill, minmax(230px, 1fr))', gap: 1.5, alignItems: 'start' }}>
+        <KeyValues title="Parameters" entries={Object.entries(r.params)} />
+        <KeyValues title="Metrics" entries={Object.entries(r.metrics)} />
+        <KeyValues
+          title="Provenance"
+          entries={[
+            ['app version', r.appVersion],
+            ['data hash', r.dataHash ? r.dataHash.slice(-16) : null],
+            ['arrays', r.arrays.map((a) => `${a.name} [${a.shape.join('×')}]`).join(', ')],
+          ]}
+        />
       </Box>
+      {r.status === 'done' && <RunFigures run={r} />}
     </Box>
   );
 }

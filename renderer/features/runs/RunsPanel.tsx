@@ -9,7 +9,7 @@ export function RunsPanel(props: { runs: RunSummary[]; selected: number | null; 
   const selected = props.selected ?? props.runs[0]?.id ?? null;
   return (
     <Box sx={{ display: 'flex', gap: 2, minHeight: 0, height: '100%' }}>
-      <Box sx={{ width: 260, flexShrink: 0, overflow: 'auto', borderRight: 1, borderColor: 'divider', pr: 1 }}>
+      <Box sx={{ width: 220, flexShrink: 0, overflow: 'auto', borderRight: 1, borderColor: 'divider', pr: 1 }}>
         <List data-testid="runs-list">
           {props.runs.map((r) => (
             <ListItemButton key={r.id} selected={r.id === selected} onClick={() => props.onSelect(r.id)} sx={{ display: 'block' }}>

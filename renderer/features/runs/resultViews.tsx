@@ -1,26 +1,26 @@
-/** How each analysis's results are shown: analysis id → component that reads the run's arrays. */
-import { Alert, Box, CircularProgress } from '@mui/material';
+/**
+ * How a run's results are shown: its stored figures (identical to their exports), plus any
+ * interactive view an analysis registers here (analysis id → component).
+ */
+import { Box } from '@mui/material';
 import type { ComponentType } from 'react';
 import type { Run } from '../../../shared/domain/project';
 import { useQuery } from '../../api/hooks';
-import { correlationHeatmap } from '../../plots/heatmaps';
-import { Plot } from '../../plots/Plot';
+import { FigureCard } from '../figures/FigureCard';
 
-function CorrelationResult({ run }: { run: Run }) {
-  const matrix = useQuery('runs.array', { id: run.id, name: 'correlation' });
-  if (matrix.error) return <Alert severity="error">{matrix.error.message}</Alert>;
-  if (!matrix.data) return <CircularProgress size={20} />;
+export const RESULT_VIEWS: Record<string, ComponentType<{ run: Run }>> = {};
+
+export function RunFigures({ run }: { run: Run }) {
+  const figures = useQuery('figures.list', { projectId: run.projectId, runId: run.id });
+  const Extra = RESULT_VIEWS[run.analysis];
   return (
-    <Box sx={{ maxWidth: 720 }}>
-      <Plot
-        spec={correlationHeatmap(matrix.data, `Pairwise ${String(run.params.method)} correlation`)}
-        height={560}
-        testId="correlation-heatmap"
-      />
+    <Box sx={{ display: 'flex', flexDirection: 'column', gap: 2 }}>
+      {Extra && <Extra run={run} />}
+      <Box sx={{ display: 'grid', gridTemplateColumns: 'repeat(auto-fill, minmax(440px, 1fr))', gap: 2 }}>
+        {(figures.data ?? []).map((f) => (
+          <FigureCard key={f.id} figureId={f.id} />
+        ))}
+      </Box>
     </Box>
   );
 }
-
-export const RESULT_VIEWS: Record<string, ComponentType<{ run: Run }>> = {
-  correlation: CorrelationResult,
-};

@@ -37,9 +37,11 @@ describe('cajal CLI', () => {
     expect(r.status, r.stderr).toBe(0);
     const summary = JSON.parse(r.stdout);
     expect(summary).toMatchObject({ analysis: 'correlation', status: 'done', out });
+    expect(summary.figureIds).toHaveLength(1);
     const result = JSON.parse(readFileSync(join(out, 'result.json'), 'utf8'));
     expect(result.params).toEqual({ method: 'pearson', startFrame: 0, endFrame: null, shuffles: 0, seed: 0 });
     expect(result.provenance.input.path).toBe(input);
+    expect(result.figureIds).toEqual(summary.figureIds);
     expect(result.provenance.dataHash).toMatch(/^sha256-sampled:[0-9a-f]{64}$/);
     const c = await readNpy(join(out, 'correlation.npy'));
     expect(c.shape).toEqual([3, 3]);

@@ -109,7 +109,7 @@ describe('correlation analysis', () => {
       correlation.params.parse({ shuffles, seed: 9 }),
       testContext(9),
     );
-    const p = result.arrays.pValues.data;
+    const p = result.arrays.pValues.data as Float32Array;
     expect(p[0 * n + 1]).toBeCloseTo(1 / (shuffles + 1), 9);
     expect(p[0 * n + 2]).toBeCloseTo(1 / (shuffles + 1), 9);
     const independent = [p[3 * n + 4], p[3 * n + 5], p[4 * n + 5]];

@@ -97,17 +97,19 @@ describe('store', () => {
     // A non-serialisable metric fails after the first array row was inserted.
     const circular: Record<string, unknown> = {};
     circular.self = circular;
-    expect(() => store.runs.complete(run.id, { metrics: circular, arrays: { a: ok }, timings: {} })).toThrow();
+    expect(() => store.runs.complete(run.id, { metrics: circular, report: {}, arrays: { a: ok }, timings: {} })).toThrow();
     expect(store.runs.get(run.id).status).toBe('running');
     expect(store.runs.get(run.id).arrays).toEqual([]);
     const done = store.runs.complete(run.id, {
       metrics: { m: 1 },
+      report: { perIteration: [3, 2, 1] },
       arrays: { a: ok, b: { dtype: 'int32', shape: [1, 3], data: new Int32Array([7, 8, 9]) } },
       timings: { totalMs: 3 },
     });
     expect(done.status).toBe('done');
     expect(store.runs.array(run.id, 'b')).toEqual({ dtype: 'int32', shape: [1, 3], data: new Int32Array([7, 8, 9]) });
     expect(store.runs.get(run.id).metrics).toEqual({ m: 1 });
+    expect(store.runs.get(run.id).report).toEqual({ perIteration: [3, 2, 1] });
     store.close();
   });
 
@@ -116,7 +118,12 @@ describe('store', () => {
     const p = store.projects.create('P');
     const run = store.runs.create({ projectId: p.id, datasetId: null, analysis: 'x', params: {}, appVersion: 't', dataHash: null });
     store.runs.markRunning(run.id);
-    store.runs.complete(run.id, { metrics: {}, arrays: { a: { dtype: 'float64', shape: [1], data: new Float64Array([1]) } }, timings: {} });
+    store.runs.complete(run.id, {
+      metrics: {},
+      report: {},
+      arrays: { a: { dtype: 'float64', shape: [1], data: new Float64Array([1]) } },
+      timings: {},
+    });
     store.projects.delete(p.id);
     expect(store.db.prepare('SELECT count(*) AS n FROM run_arrays').get()).toEqual({ n: 0 });
     expect(() => store.runs.get(run.id)).toThrow('does not exist');
