@@ -52,6 +52,8 @@ export function studioHandlers(studio: Studio): Handlers {
   const { store } = studio;
   return {
     'app.info': () => studio.info(),
+    'engine.info': () => studio.engineInfo(),
+    'engine.setProvider': ({ provider }) => studio.setProvider(provider),
     'projects.list': () => store.projects.list(),
     'projects.create': ({ name }) => store.projects.create(name),
     'projects.rename': ({ id, name }) => store.projects.rename(id, name),

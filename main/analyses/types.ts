@@ -5,6 +5,7 @@
 import type { z } from 'zod';
 import type { FigureSpec } from '../../shared/domain/figure.js';
 import type { NdArray } from '../../shared/domain/ndarray.js';
+import type { Engine } from '../compute/index.js';
 import type { Recording } from '../io/types.js';
 import type { Rng } from '../util/rng.js';
 
@@ -35,6 +36,8 @@ export interface FitContext {
   /** Seeded from params.seed when the analysis has one, else from 0. */
   rng: Rng;
   log(message: string): void;
+  /** The worker's tensor engine (created on first use, on the provider the user chose). */
+  engine(): Promise<Engine>;
 }
 
 export interface DatasetRef {
@@ -45,8 +48,12 @@ export interface DatasetRef {
 }
 
 export interface AnalysisInput {
+  /** The primary recording (the first of `recordings`). */
   recording: Recording;
   dataset: DatasetRef;
+  /** Every recording the run was given (several sessions or animals), primary first. */
+  recordings: Recording[];
+  datasets: DatasetRef[];
 }
 
 export interface AnalysisResult {

@@ -1,12 +1,16 @@
 /** Messages between the job pool (main thread) and its worker threads. */
+import type { ProviderSetting } from '../../shared/domain/engine.js';
 import type { FigureSpec } from '../../shared/domain/figure.js';
 import type { AnalysisResult, DatasetRef } from '../analyses/types.js';
 
 export interface JobSpec {
   runId: number;
   analysis: string;
-  dataset: DatasetRef;
+  /** Primary dataset first. */
+  datasets: DatasetRef[];
   params: Record<string, unknown>;
+  /** Execution provider the user chose for the tensor engine. */
+  provider: ProviderSetting;
 }
 
 export type ToWorker = { type: 'start'; job: JobSpec };

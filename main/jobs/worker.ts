@@ -3,9 +3,12 @@
  * (slot 0 holds the run id to cancel), so a fit that never yields to the event loop still sees it.
  */
 import { parentPort, workerData } from 'node:worker_threads';
+import type { ProviderSetting } from '../../shared/domain/engine.js';
 import { analysisImpl } from '../analyses/registry.js';
 import { CancelledError, type CancellationToken, type FitContext } from '../analyses/types.js';
+import { createEngine, type Engine } from '../compute/index.js';
 import { openRecording } from '../io/registry.js';
+import type { Recording } from '../io/types.js';
 import { Rng } from '../util/rng.js';
 import type { FromWorker, JobSpec, ToWorker, WorkerData } from './protocol.js';
 
@@ -14,6 +17,22 @@ if (!port) throw new Error('main/jobs/worker.ts must run in a worker thread');
 const data = workerData as WorkerData;
 const cancelFlag = new Int32Array(data.cancelFlag);
 const PROGRESS_INTERVAL_MS = 50;
+
+/** One engine per worker and provider, kept across jobs so its session cache pays off. */
+let engine: { provider: ProviderSetting; ready: Promise<Engine> } | null = null;
+function engineFor(provider: ProviderSetting, runId: number): Promise<Engine> {
+  if (engine?.provider !== provider) {
+    const previous = engine?.ready;
+    engine = {
+      provider,
+      ready: (async () => {
+        await previous?.then((e) => e.dispose()).catch(() => {});
+        return createEngine({ provider, threads: data.threads, log: (_level, message) => post({ type: 'log', runId, message }) });
+      })(),
+    };
+  }
+  return engine.ready;
+}
 
 const post = (msg: FromWorker, transfer: ArrayBuffer[] = []) => port.postMessage(msg, transfer);
 
@@ -38,6 +57,7 @@ async function run(job: JobSpec): Promise<void> {
       post({ type: 'progress', runId, fraction: Math.min(1, Math.max(0, fraction)), message, objective });
     },
     log: (message) => post({ type: 'log', runId, message }),
+    engine: () => engineFor(job.provider, runId),
   };
   const analysis = analysisImpl(job.analysis);
   if (!analysis) {
@@ -45,12 +65,14 @@ async function run(job: JobSpec): Promise<void> {
     return;
   }
   const t0 = performance.now();
-  let recording;
+  const recordings: Recording[] = [];
   try {
     const params = analysis.params.parse(job.params);
-    recording = await openRecording(job.dataset.path, { object: job.dataset.object || undefined, rate: job.dataset.rate ?? undefined });
+    for (const d of job.datasets) {
+      recordings.push(await openRecording(d.path, { object: d.object || undefined, rate: d.rate ?? undefined }));
+    }
     const t1 = performance.now();
-    const input = { recording, dataset: job.dataset };
+    const input = { recording: recordings[0], dataset: job.datasets[0], recordings, datasets: job.datasets };
     const result = await analysis.fit(input, params, ctx);
     const t2 = performance.now();
     const figures = analysis.figures?.(result, params, input) ?? [];
@@ -64,7 +86,7 @@ async function run(job: JobSpec): Promise<void> {
     if (error instanceof CancelledError) post({ type: 'cancelled', runId });
     else post({ type: 'failed', runId, message: error instanceof Error ? error.message : String(error) });
   } finally {
-    await recording?.close().catch(() => {});
+    await Promise.all(recordings.map((r) => r.close().catch(() => {})));
   }
 }
 

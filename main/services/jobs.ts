@@ -2,6 +2,7 @@
  * Jobs: runs of analyses on datasets, executed by the worker pool, persisted as rows in `runs`
  * (queued → running → done | failed | cancelled; interrupted at boot for rows a crash left behind).
  */
+import type { ProviderSetting } from '../../shared/domain/engine.js';
 import type { FigureSpec } from '../../shared/domain/figure.js';
 import type { RunSummary } from '../../shared/domain/project.js';
 import { StudioError } from '../../shared/ipc/contract.js';
@@ -20,6 +21,8 @@ const PROGRESS_DB_INTERVAL_MS = 500;
 export interface StartJob {
   projectId: number;
   datasetId: number;
+  /** Further recordings for analyses that take several, in order. */
+  extraDatasetIds?: number[];
   analysis: string;
   params: Record<string, unknown>;
 }
@@ -36,6 +39,7 @@ export class JobService {
     private readonly events: EventBus,
     private readonly log: Logger,
     private readonly poolOptions: PoolOptions,
+    private readonly provider: () => ProviderSetting,
   ) {}
 
   boot(): void {
@@ -72,16 +76,19 @@ export class JobService {
       const issues = parsed.error.issues.map((i) => `${i.path.join('.') || 'params'}: ${i.message}`).join('; ');
       throw new StudioError('invalid-input', `invalid parameters for ${request.analysis}: ${issues}`);
     }
-    const dataset = this.store.datasets.get(request.datasetId);
-    if (dataset.projectId !== request.projectId) {
-      throw new StudioError('invalid-input', `dataset ${dataset.id} belongs to another project`);
+    const datasets = [request.datasetId, ...(request.extraDatasetIds ?? [])].map((id) => this.store.datasets.get(id));
+    for (const dataset of datasets) {
+      if (dataset.projectId !== request.projectId)
+        throw new StudioError('invalid-input', `dataset ${dataset.id} belongs to another project`);
+      const state = await this.datasets.fileState(dataset);
+      if (state === 'missing') throw new StudioError('not-found', `${dataset.path}: the file behind dataset '${dataset.name}' is missing`);
+      if (state === 'changed') this.log.warn(`${dataset.path} changed since it was added; the run records the hash it was added with`);
     }
-    const state = await this.datasets.fileState(dataset);
-    if (state === 'missing') throw new StudioError('not-found', `${dataset.path}: the file behind dataset '${dataset.name}' is missing`);
-    if (state === 'changed') this.log.warn(`${dataset.path} changed since it was added; the run records the hash it was added with`);
+    const dataset = datasets[0];
     const run = this.store.runs.create({
       projectId: request.projectId,
       datasetId: dataset.id,
+      inputs: datasets.map((d) => ({ datasetId: d.id, path: d.path, object: d.object, hash: d.hash })),
       analysis: request.analysis,
       // Parameters are stored with defaults filled in, so the run can be recomputed exactly.
       params: parsed.data as Record<string, unknown>,
@@ -92,8 +99,9 @@ export class JobService {
     this.requirePool().submit({
       runId: run.id,
       analysis: request.analysis,
-      dataset: { path: dataset.path, format: dataset.format, object: dataset.object, rate: dataset.rate },
+      datasets: datasets.map((d) => ({ path: d.path, format: d.format, object: d.object, rate: d.rate })),
       params: parsed.data as Record<string, unknown>,
+      provider: this.provider(),
     });
     return this.store.runs.summary(run.id);
   }

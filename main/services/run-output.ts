@@ -43,6 +43,7 @@ export async function writeRunOutputs(store: Store, runId: number, outDir: strin
     figureIds: store.figures.forRun(run.id).map((f) => f.id),
     provenance: {
       input: dataset && { path: dataset.path, format: dataset.format, object: dataset.object, rate: dataset.rate, hash: dataset.hash },
+      inputs: run.inputs,
       dataHash: run.dataHash,
       appVersion: run.appVersion,
       runtime: process.versions.electron ? `electron ${process.versions.electron}` : `node ${process.versions.node}`,

@@ -6,6 +6,8 @@ import { mkdirSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import type { AppInfo } from '../../shared/domain/app.js';
+import type { ExecutionProviderInfo, ProviderSetting } from '../../shared/domain/engine.js';
+import { engineInfo, intraOpThreads } from '../compute/index.js';
 import { Logger } from '../log.js';
 import { appVersion, paths } from '../paths.js';
 import { Store } from '../store/store.js';
@@ -23,6 +25,8 @@ export interface StudioOptions {
   /** Echo log lines (the CLI prints warnings to stderr). */
   echo?: (line: { level: string; message: string }) => void;
 }
+
+const PROVIDER_KEY = 'engine.provider';
 
 export function defaultWorkerCount(cores = availableParallelism()): number {
   return Math.max(1, Math.min(cores - 1, 8));
@@ -50,14 +54,20 @@ export class Studio {
     this.container.add({ name: 'store', shutdown: () => this.store.close() });
     this.datasets = this.container.add(new DatasetService(this.store));
     const workers = options.workers ?? defaultWorkerCount();
-    const cores = availableParallelism();
     this.jobs = this.container.add(
-      new JobService(this.store, this.datasets, this.events, this.log, {
-        size: workers,
-        workerPath: paths.worker,
-        graceMs: options.cancelGraceMs ?? 3000,
-        threadsPerWorker: Math.max(1, Math.floor(cores / workers)),
-      }),
+      new JobService(
+        this.store,
+        this.datasets,
+        this.events,
+        this.log,
+        {
+          size: workers,
+          workerPath: paths.worker,
+          graceMs: options.cancelGraceMs ?? 3000,
+          threadsPerWorker: intraOpThreads(workers),
+        },
+        () => this.providerSetting(),
+      ),
     );
   }
 
@@ -65,6 +75,22 @@ export class Studio {
     const studio = new Studio(options.dataDir, options);
     await studio.container.boot();
     return studio;
+  }
+
+  providerSetting(): ProviderSetting {
+    return this.store.settings.get<ProviderSetting>(PROVIDER_KEY, 'auto');
+  }
+
+  /** The engine's execution provider as the workers will get it (requested, active, fallback reason). */
+  engineInfo(): Promise<ExecutionProviderInfo> {
+    return engineInfo({ provider: this.providerSetting(), workers: this.jobs.workers || 1 });
+  }
+
+  async setProvider(provider: ProviderSetting): Promise<ExecutionProviderInfo> {
+    this.store.settings.set(PROVIDER_KEY, provider);
+    const info = await this.engineInfo();
+    if (info.fallbackReason) this.log.warn(`engine: ${provider} requested, using ${info.active}: ${info.fallbackReason}`);
+    return info;
   }
 
   info(): AppInfo {

@@ -118,9 +118,12 @@ export const MIGRATIONS: Migration[] = [
   },
   {
     version: 2,
-    description: 'runs.report: structured results (components, per-iteration objectives …) written to result.json',
+    description: 'runs.report (structured results for result.json) and runs.inputs (every dataset a run read, with its hash)',
     up(db) {
-      db.exec("ALTER TABLE runs ADD COLUMN report TEXT NOT NULL DEFAULT '{}'");
+      db.exec(`
+        ALTER TABLE runs ADD COLUMN report TEXT NOT NULL DEFAULT '{}';
+        ALTER TABLE runs ADD COLUMN inputs TEXT NOT NULL DEFAULT '[]';
+      `);
     },
   },
 ];

@@ -1,7 +1,7 @@
 import type Database from 'better-sqlite3';
 import type { DType, NdArray } from '../../shared/domain/ndarray.js';
 import { typedArrayConstructor } from '../../shared/domain/ndarray.js';
-import type { Run, RunArrayInfo, RunStatus, RunSummary } from '../../shared/domain/project.js';
+import type { Run, RunArrayInfo, RunInput, RunStatus, RunSummary } from '../../shared/domain/project.js';
 import { StudioError } from '../../shared/ipc/contract.js';
 import { nowIso } from './time.js';
 
@@ -17,6 +17,7 @@ interface Row {
   objective: number | null;
   metrics: string;
   report: string;
+  inputs: string;
   timings: string;
   error: string | null;
   app_version: string;
@@ -44,6 +45,7 @@ const toSummary = (r: Row): RunSummary => ({
 export interface NewRun {
   projectId: number;
   datasetId: number | null;
+  inputs: RunInput[];
   analysis: string;
   params: Record<string, unknown>;
   appVersion: string;
@@ -84,6 +86,7 @@ export class RunRepository {
       params: JSON.parse(r.params),
       metrics: JSON.parse(r.metrics),
       report: JSON.parse(r.report),
+      inputs: JSON.parse(r.inputs),
       timings: JSON.parse(r.timings),
       appVersion: r.app_version,
       dataHash: r.data_hash,
@@ -102,10 +105,10 @@ export class RunRepository {
   create(r: NewRun): RunSummary {
     const info = this.db
       .prepare(
-        `INSERT INTO runs (project_id, dataset_id, analysis, params, status, app_version, data_hash, created_at)
-         VALUES (?, ?, ?, ?, 'queued', ?, ?, ?)`,
+        `INSERT INTO runs (project_id, dataset_id, inputs, analysis, params, status, app_version, data_hash, created_at)
+         VALUES (?, ?, ?, ?, ?, 'queued', ?, ?, ?)`,
       )
-      .run(r.projectId, r.datasetId, r.analysis, JSON.stringify(r.params), r.appVersion, r.dataHash, nowIso());
+      .run(r.projectId, r.datasetId, JSON.stringify(r.inputs), r.analysis, JSON.stringify(r.params), r.appVersion, r.dataHash, nowIso());
     return this.summary(Number(info.lastInsertRowid));
   }
 

@@ -2,6 +2,7 @@ import { Box, Typography } from '@mui/material';
 import { useEffect, useState } from 'react';
 import { client, onConnection } from '../api';
 import { useQuery } from '../api/hooks';
+import { EngineStatus } from './EngineStatus';
 
 export function StatusBar({ activeJobs }: { activeJobs: number }) {
   const info = useQuery('app.info', {});
@@ -40,6 +41,7 @@ export function StatusBar({ activeJobs }: { activeJobs: number }) {
       )}
       {i && item(`${i.runtime === 'electron' ? `Electron ${i.electronVersion}` : `Node ${i.nodeVersion}`}`)}
       {i && item(`${i.workers} worker${i.workers === 1 ? '' : 's'}`)}
+      <EngineStatus />
       {item(`${activeJobs} job${activeJobs === 1 ? '' : 's'} running`, 'active-jobs')}
       <Box sx={{ flex: 1 }} />
       {i && item(i.dbPath)}

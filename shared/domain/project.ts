@@ -51,7 +51,17 @@ export interface RunArrayInfo {
   shape: number[];
 }
 
+/** One dataset a run read, as it was when the run started. */
+export interface RunInput {
+  datasetId: number;
+  path: string;
+  object: string;
+  hash: string;
+}
+
 export interface Run extends RunSummary {
+  /** Every dataset the run read, primary first. */
+  inputs: RunInput[];
   params: Record<string, unknown>;
   metrics: Record<string, unknown>;
   /** Structured results (per component, per iteration …), as written to result.json. */

@@ -6,6 +6,7 @@
  */
 import { z } from 'zod';
 import type { AppInfo, LogLine } from '../domain/app.js';
+import { PROVIDER_SETTINGS, type ExecutionProviderInfo } from '../domain/engine.js';
 import type { Figure, FigureSummary } from '../domain/figure.js';
 import type { NdArray } from '../domain/ndarray.js';
 import type { Dataset, DatasetFileState, Project, Run, RunStatus, RunSummary } from '../domain/project.js';
@@ -26,6 +27,8 @@ const empty = z.object({}).strict();
 
 export const channels = {
   'app.info': channel(empty).returns<AppInfo>(),
+  'engine.info': channel(empty).returns<ExecutionProviderInfo>(),
+  'engine.setProvider': channel(z.object({ provider: z.enum(PROVIDER_SETTINGS) }).strict()).returns<ExecutionProviderInfo>(),
 
   'projects.list': channel(empty).returns<Project[]>(),
   'projects.create': channel(z.object({ name }).strict()).returns<Project>(),
@@ -57,6 +60,8 @@ export const channels = {
       .object({
         projectId: id,
         datasetId: id,
+        /** Further recordings for analyses that take several (sessions, animals), in order. */
+        extraDatasetIds: z.array(id).max(64).default([]),
         analysis: z.string().min(1),
         params: z.record(z.string(), z.unknown()).default({}),
       })

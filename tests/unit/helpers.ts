@@ -23,13 +23,21 @@ export async function until(predicate: () => boolean, timeoutMs = 10_000, what =
 }
 
 import type { Recording } from '../../main/io/types.js';
-import { CancelledError, type FitContext } from '../../main/analyses/types.js';
+import { CancelledError, type AnalysisInput, type FitContext } from '../../main/analyses/types.js';
+import { createEngine, type Engine } from '../../main/compute/index.js';
 import { Rng } from '../../main/util/rng.js';
 
 /** An in-memory recording (neurons × frames) for calling fits directly. */
 export function memoryRecording(traces: Float32Array, n: number, t: number, rate = 10): Recording {
   return {
-    meta: { source: { path: 'memory', format: 'memory', object: '' }, nNeurons: n, nFrames: t, timeBase: { kind: 'rate', rate, start: 0 }, hasRois: false, hasSpikes: false },
+    meta: {
+      source: { path: 'memory', format: 'memory', object: '' },
+      nNeurons: n,
+      nFrames: t,
+      timeBase: { kind: 'rate', rate, start: 0 },
+      hasRois: false,
+      hasSpikes: false,
+    },
     async readTraces([n0, n1], [f0, f1]) {
       const out = new Float32Array((n1 - n0) * (f1 - f0));
       for (let i = n0; i < n1; i++) out.set(traces.subarray(i * t + f0, i * t + f1), (i - n0) * (f1 - f0));
@@ -39,6 +47,14 @@ export function memoryRecording(traces: Float32Array, n: number, t: number, rate
   };
 }
 
+/** Analysis input around one in-memory recording. */
+export function inputOf(recording: Recording): AnalysisInput {
+  const dataset = { path: recording.meta.source.path, format: recording.meta.source.format, object: '', rate: null };
+  return { recording, dataset, recordings: [recording], datasets: [dataset] };
+}
+
+let sharedEngine: Promise<Engine> | null = null;
+
 /** A fit context that records progress and can be cancelled after a number of progress reports. */
 export function testContext(seed = 0, cancelAfterReports = Infinity): FitContext & { reports: number[] } {
   const reports: number[] = [];
@@ -47,6 +63,7 @@ export function testContext(seed = 0, cancelAfterReports = Infinity): FitContext
     reports,
     rng: new Rng(seed),
     log: () => {},
+    engine: () => (sharedEngine ??= createEngine({ provider: 'cpu', threads: 1 })),
     progress: ({ fraction }) => {
       reports.push(fraction);
       if (reports.length >= cancelAfterReports) cancelled = true;

@@ -39,7 +39,7 @@ export const run: Command = {
     'cajal run <analysis> --input <file> [--params <json or @file>] --out <dir> [--json] [--project <name>] [--object <path>] [--rate <Hz>]',
   async run(argv, io) {
     const { values, positionals } = parse(argv, {
-      input: { type: 'string' },
+      input: { type: 'string', multiple: true },
       params: { type: 'string' },
       out: { type: 'string' },
       json: { type: 'boolean' },
@@ -52,13 +52,15 @@ export const run: Command = {
     if (!analysisDescriptor(analysis)) {
       throw new UsageError(`unknown analysis '${analysis}' (available: ${ANALYSES.map((a) => a.id).join(', ')})`);
     }
-    if (!values.input) throw new UsageError('--input <file> is required');
+    if (!values.input?.length) throw new UsageError('--input <file> is required');
     if (!values.out) throw new UsageError('--out <dir> is required');
-    const input = resolve(values.input);
-    try {
-      await stat(input);
-    } catch {
-      throw new UsageError(`input file not found: ${input}`);
+    const inputs = values.input.map((p) => resolve(p));
+    for (const input of inputs) {
+      try {
+        await stat(input);
+      } catch {
+        throw new UsageError(`input file not found: ${input}`);
+      }
     }
     const rate = values.rate === undefined ? null : Number(values.rate);
     if (rate !== null && !(rate > 0)) throw new UsageError(`--rate must be a positive number of Hz, got ${values.rate}`);
@@ -74,16 +76,23 @@ export const run: Command = {
     try {
       const projectName = values.project ?? DEFAULT_PROJECT;
       const project = studio.store.projects.findByName(projectName) ?? studio.store.projects.create(projectName);
-      let dataset;
+      const datasets = [];
       try {
-        dataset = await datasetFor(studio, project.id, input, values.object ?? '', rate);
+        for (const input of inputs) datasets.push(await datasetFor(studio, project.id, input, values.object ?? '', rate));
       } catch (error) {
         if (error instanceof StudioError) throw new UsageError(error.message);
         throw error;
       }
+      const [dataset, ...extra] = datasets;
       let started;
       try {
-        started = await studio.jobs.start({ projectId: project.id, datasetId: dataset.id, analysis, params });
+        started = await studio.jobs.start({
+          projectId: project.id,
+          datasetId: dataset.id,
+          extraDatasetIds: extra.map((d) => d.id),
+          analysis,
+          params,
+        });
       } catch (error) {
         if (error instanceof StudioError && error.code === 'invalid-input') throw new UsageError(error.message);
         throw error;

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { correlation } from '../../../main/analyses/correlation/correlation.js';
 import { CancelledError } from '../../../main/analyses/types.js';
 import { Rng } from '../../../main/util/rng.js';
-import { memoryRecording, testContext } from '../helpers.js';
+import { inputOf, memoryRecording, testContext } from '../helpers.js';
 
 /** Textbook two-pass Pearson correlation of two sequences, in float64. */
 function pearson(a: ArrayLike<number>, b: ArrayLike<number>): number {
@@ -55,11 +55,7 @@ describe('correlation analysis', () => {
     const n = 9;
     const t = 400;
     const x = randomTraces(n, t, 1);
-    const result = await correlation.fit(
-      { recording: memoryRecording(x, n, t), dataset: null as never },
-      correlation.params.parse({}),
-      testContext(),
-    );
+    const result = await correlation.fit(inputOf(memoryRecording(x, n, t)), correlation.params.parse({}), testContext());
     const c = result.arrays.correlation;
     expect(c.shape).toEqual([n, n]);
     for (let i = 0; i < n; i++) {
@@ -75,7 +71,7 @@ describe('correlation analysis', () => {
     const x = randomTraces(n, t, 2);
     for (let j = 0; j < t; j += 3) x[3 * t + j] = 1; // ties
     const result = await correlation.fit(
-      { recording: memoryRecording(x, n, t), dataset: null as never },
+      inputOf(memoryRecording(x, n, t)),
       correlation.params.parse({ method: 'spearman' }),
       testContext(),
     );
@@ -91,7 +87,7 @@ describe('correlation analysis', () => {
     const t = 100;
     const x = randomTraces(n, t, 3);
     const result = await correlation.fit(
-      { recording: memoryRecording(x, n, t), dataset: null as never },
+      inputOf(memoryRecording(x, n, t)),
       correlation.params.parse({ startFrame: 20, endFrame: 70 }),
       testContext(),
     );
@@ -105,7 +101,7 @@ describe('correlation analysis', () => {
     const x = randomTraces(n, t, 4);
     const shuffles = 199;
     const result = await correlation.fit(
-      { recording: memoryRecording(x, n, t), dataset: null as never },
+      inputOf(memoryRecording(x, n, t)),
       correlation.params.parse({ shuffles, seed: 9 }),
       testContext(9),
     );
@@ -115,22 +111,14 @@ describe('correlation analysis', () => {
     const independent = [p[3 * n + 4], p[3 * n + 5], p[4 * n + 5]];
     expect(Math.min(...independent)).toBeGreaterThan(0.01);
     // Same seed, same surrogates.
-    const again = await correlation.fit(
-      { recording: memoryRecording(x, n, t), dataset: null as never },
-      correlation.params.parse({ shuffles, seed: 9 }),
-      testContext(9),
-    );
+    const again = await correlation.fit(inputOf(memoryRecording(x, n, t)), correlation.params.parse({ shuffles, seed: 9 }), testContext(9));
     expect(again.arrays.pValues.data).toEqual(p);
   });
 
   it('stops at the next surrogate when cancelled', async () => {
     const x = randomTraces(4, 200, 5);
     await expect(
-      correlation.fit(
-        { recording: memoryRecording(x, 4, 200), dataset: null as never },
-        correlation.params.parse({ shuffles: 1000 }),
-        testContext(0, 5),
-      ),
+      correlation.fit(inputOf(memoryRecording(x, 4, 200)), correlation.params.parse({ shuffles: 1000 }), testContext(0, 5)),
     ).rejects.toBeInstanceOf(CancelledError);
   });
 
@@ -138,11 +126,11 @@ describe('correlation analysis', () => {
     const x = randomTraces(3, 50, 6);
     x[2 * 50 + 7] = Number.NaN;
     const rec = memoryRecording(x, 3, 50);
-    await expect(correlation.fit({ recording: rec, dataset: null as never }, correlation.params.parse({}), testContext())).rejects.toThrow(
+    await expect(correlation.fit(inputOf(rec), correlation.params.parse({}), testContext())).rejects.toThrow(
       'trace of neuron 2 has a non-finite value at frame 7',
     );
-    await expect(
-      correlation.fit({ recording: rec, dataset: null as never }, correlation.params.parse({ endFrame: 80 }), testContext()),
-    ).rejects.toThrow("frame window [0, 80) is outside the recording's 50 frames");
+    await expect(correlation.fit(inputOf(rec), correlation.params.parse({ endFrame: 80 }), testContext())).rejects.toThrow(
+      "frame window [0, 80) is outside the recording's 50 frames",
+    );
   });
 });

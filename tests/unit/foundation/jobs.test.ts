@@ -118,6 +118,7 @@ describe('runs a crash left behind', () => {
     const running = store.runs.create({
       projectId: p.id,
       datasetId: null,
+      inputs: [],
       analysis: 'correlation',
       params: {},
       appVersion: 't',
@@ -127,6 +128,7 @@ describe('runs a crash left behind', () => {
     const queued = store.runs.create({
       projectId: p.id,
       datasetId: null,
+      inputs: [],
       analysis: 'correlation',
       params: {},
       appVersion: 't',

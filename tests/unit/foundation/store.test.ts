@@ -91,7 +91,15 @@ describe('store', () => {
   it('stores a run and its arrays in one transaction: a failing write leaves no half-written run', () => {
     const store = Store.open(join(dir.path, 's.db'));
     const p = store.projects.create('P');
-    const run = store.runs.create({ projectId: p.id, datasetId: null, analysis: 'x', params: {}, appVersion: 't', dataHash: null });
+    const run = store.runs.create({
+      projectId: p.id,
+      datasetId: null,
+      inputs: [],
+      analysis: 'x',
+      params: {},
+      appVersion: 't',
+      dataHash: null,
+    });
     store.runs.markRunning(run.id);
     const ok = { dtype: 'float32' as const, shape: [2], data: new Float32Array([1, 2]) };
     // A non-serialisable metric fails after the first array row was inserted.
@@ -116,7 +124,15 @@ describe('store', () => {
   it('deleting a project removes its datasets, runs and arrays', () => {
     const store = Store.open(join(dir.path, 'd.db'));
     const p = store.projects.create('P');
-    const run = store.runs.create({ projectId: p.id, datasetId: null, analysis: 'x', params: {}, appVersion: 't', dataHash: null });
+    const run = store.runs.create({
+      projectId: p.id,
+      datasetId: null,
+      inputs: [],
+      analysis: 'x',
+      params: {},
+      appVersion: 't',
+      dataHash: null,
+    });
     store.runs.markRunning(run.id);
     store.runs.complete(run.id, {
       metrics: {},
