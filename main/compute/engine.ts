@@ -7,11 +7,12 @@
  *   const sweep = engine.compile(g);            // once per fit
  *   const out = await sweep.run({ X, A, B });   // once per iteration
  *
- * Determinism: on the CPU provider every op gives bit-identical results for identical inputs, thread
- * count and machine: kernels split work by output block, never by timing. Results can differ in the
- * last bits between thread counts (the reductions' partial sums are grouped per thread: ReduceSum,
- * ReduceMean, ReduceLogSumExp, ReduceSumSquare, Einsum's contractions) and between CPUs (SIMD paths
- * of MatMul/Gemm/Exp/Sigmoid). GPU providers give no bit-level guarantee (atomics in reductions).
+ * Determinism: on the CPU provider every op gives bit-identical results for identical inputs on the
+ * same machine and thread count: kernels split work by output block, never by timing (tested in
+ * ops.test.ts). Between 1 and 2 intra-op threads we measured identical bits for MatMul, Gemm, Einsum
+ * and every reduction, but ONNX Runtime does not promise it, so record the thread count with results.
+ * Different CPUs may differ in the last bits (MLAS picks SIMD kernels per CPU for MatMul/Gemm/Exp).
+ * GPU providers give no bit-level guarantee (reductions use atomics).
  */
 import ort from 'onnxruntime-node';
 import type { InferenceSession } from 'onnxruntime-node';

@@ -17,7 +17,7 @@ import { encodeModel } from './onnx-model.js';
 
 const GPU_BY_PLATFORM: Partial<Record<NodeJS.Platform, ActiveProvider>> = { linux: 'cuda', win32: 'dml', darwin: 'coreml' };
 
-export const CUDA_INSTALL_HINT = 'install its libraries with `ONNXRUNTIME_NODE_INSTALL=cuda12 npm rebuild onnxruntime-node` (needs CUDA 12 and cuDNN 9)';
+const CUDA_INSTALL_HINT = 'install its libraries with `ONNXRUNTIME_NODE_INSTALL=cuda12 npm rebuild onnxruntime-node` (needs CUDA 12 and cuDNN 9)';
 
 export function listBackends(): BackendEntry[] {
   return ort.listSupportedBackends().map((b) => ({ name: b.name, bundled: b.bundled }));
@@ -38,7 +38,7 @@ export function candidates(setting: ProviderSetting, platform: NodeJS.Platform =
 const probes = new Map<ActiveProvider, Promise<string | null>>();
 
 /** Why `provider` cannot run here, or null when it loads; memoised for the process. */
-export function probeProvider(provider: ActiveProvider): Promise<string | null> {
+function probeProvider(provider: ActiveProvider): Promise<string | null> {
   let p = probes.get(provider);
   if (!p) {
     p = probe(provider);
