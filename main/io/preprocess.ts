@@ -95,7 +95,10 @@ export function zScore(data: Float32Array, nNeurons: number, nFrames: number): F
     let n = 0;
     for (let t = 0; t < nFrames; t++) {
       const v = data[o + t];
-      if (v === v) (sum += v), n++;
+      if (v === v) {
+        sum += v;
+        n++;
+      }
     }
     const mean = n ? sum / n : NaN;
     let ss = 0;

@@ -14,6 +14,8 @@ export interface DecimatedView {
   columns: number;
   /** First frame of each column, plus the end: columns + 1 entries. */
   edges: Float64Array;
+  /** Frames behind each value: 1 when read from the file, the pyramid bin size otherwise. */
+  binFrames: number;
   /** neurons × columns, row-major. NaN where a column holds no finite value. */
   min: Float32Array;
   max: Float32Array;
@@ -31,7 +33,7 @@ export function columnEdges(frames: number, width: number): Float64Array {
 /**
  * Min, max and mean per column of a neurons × frames block (row-major). Pure; NaN values are skipped.
  */
-export function decimate(block: Float32Array, nNeurons: number, nFrames: number, width: number): Omit<DecimatedView, 'neurons' | 'frames'> {
+export function decimate(block: Float32Array, nNeurons: number, nFrames: number, width: number): Omit<DecimatedView, 'neurons' | 'frames' | 'binFrames'> {
   if (block.length !== nNeurons * nFrames) throw new RangeError(`block holds ${block.length} values, expected ${nNeurons} × ${nFrames}`);
   const edges = columnEdges(nFrames, width);
   const columns = edges.length - 1;
@@ -133,18 +135,23 @@ export class TraceViews {
     return this.levels[0]?.factor ?? 1;
   }
 
-  async view(neurons: Range, frames: Range, width: number): Promise<DecimatedView> {
+  /**
+   * Min/max/mean per column. A window with fewer frames per column than the finest bin is read
+   * from the file, unless `coarse` accepts values from the finest bin (columns narrower than a bin
+   * then repeat it; no file read, e.g. for a raster of many neurons while zooming).
+   */
+  async view(neurons: Range, frames: Range, width: number, options: { coarse?: boolean } = {}): Promise<DecimatedView> {
     const { nNeurons, nFrames, source } = this.recording.meta;
     checkRange(source.path, source.object, neurons, nNeurons, 'neuron');
     checkRange(source.path, source.object, frames, nFrames, 'frame');
     const span = frames[1] - frames[0];
     const framesPerColumn = span / Math.max(1, Math.floor(width));
-    const level = [...this.levels].reverse().find((l) => l.factor <= framesPerColumn);
+    const level = [...this.levels].reverse().find((l) => l.factor <= framesPerColumn) ?? (options.coarse ? this.levels[0] : undefined);
     if (!level) {
       const block = await this.recording.readTraces(neurons, frames);
-      return { neurons, frames, ...decimate(block, neurons[1] - neurons[0], span, width) };
+      return { neurons, frames, binFrames: 1, ...decimate(block, neurons[1] - neurons[0], span, width) };
     }
-    return { neurons, frames, ...fromLevel(level, nFrames, neurons, frames, width) };
+    return { neurons, frames, binFrames: level.factor, ...fromLevel(level, nFrames, neurons, frames, width) };
   }
 }
 
@@ -207,37 +214,50 @@ function coarsen(fine: Level, nNeurons: number, by: number): Level {
 }
 
 /**
- * Columns from pyramid bins: a column's edges are rounded to the nearest bin boundary (half a bin at
- * most, and a bin is never wider than a column), so the extents are those of the column up to that.
+ * Columns from pyramid bins. Each column takes the bins that cover it (first bin floored, last
+ * ceiled), so its min/max never miss a value of its own frames and may include values at most one
+ * bin beyond its edges.
  */
-function fromLevel(level: Level, nFrames: number, neurons: Range, frames: Range, width: number): Omit<DecimatedView, 'neurons' | 'frames'> {
+function fromLevel(level: Level, nFrames: number, neurons: Range, frames: Range, width: number): Omit<DecimatedView, 'neurons' | 'frames' | 'binFrames'> {
   const edges = columnEdges(frames[1] - frames[0], width);
   const columns = edges.length - 1;
   const n = neurons[1] - neurons[0];
+  const { factor, bins } = level;
+  const lmin = level.min;
+  const lmax = level.max;
+  const lsum = level.sum;
+  const lcount = level.count;
+  // The same bins serve every neuron: work them out once per column.
+  const from = new Int32Array(columns);
+  const to = new Int32Array(columns);
+  for (let j = 0; j < columns; j++) {
+    const f0 = frames[0] + edges[j];
+    const f1 = Math.min(nFrames, frames[0] + edges[j + 1]);
+    from[j] = Math.min(bins - 1, Math.floor(f0 / factor));
+    to[j] = Math.max(from[j] + 1, Math.min(bins, Math.ceil(f1 / factor)));
+  }
   const min = new Float32Array(n * columns);
   const max = new Float32Array(n * columns);
   const mean = new Float32Array(n * columns);
-  const binOf = (frame: number) => Math.min(level.bins - 1, Math.round(frame / level.factor));
   for (let i = 0; i < n; i++) {
-    const row = (neurons[0] + i) * level.bins;
+    const row = (neurons[0] + i) * bins;
+    const o = i * columns;
     for (let j = 0; j < columns; j++) {
-      const b0 = binOf(frames[0] + edges[j]);
-      const f1 = frames[0] + edges[j + 1];
-      const b1 = f1 >= nFrames ? level.bins : Math.max(b0 + 1, binOf(f1));
       let lo = Infinity;
       let hi = -Infinity;
       let s = 0;
       let c = 0;
-      for (let b = row + b0, e = row + Math.min(b1, level.bins); b < e; b++) {
-        if (level.min[b] < lo) lo = level.min[b];
-        if (level.max[b] > hi) hi = level.max[b];
-        s += level.sum[b];
-        c += level.count[b];
+      for (let b = row + from[j], e = row + to[j]; b < e; b++) {
+        const vmin = lmin[b];
+        const vmax = lmax[b];
+        if (vmin < lo) lo = vmin;
+        if (vmax > hi) hi = vmax;
+        s += lsum[b];
+        c += lcount[b];
       }
-      const o = i * columns + j;
-      min[o] = c ? lo : NaN;
-      max[o] = c ? hi : NaN;
-      mean[o] = c ? s / c : NaN;
+      min[o + j] = c ? lo : NaN;
+      max[o + j] = c ? hi : NaN;
+      mean[o + j] = c ? s / c : NaN;
     }
   }
   return { columns, edges, min, max, mean };

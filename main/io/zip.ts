@@ -95,8 +95,14 @@ export async function listZip(path: string): Promise<ZipEntry[]> {
         const len = v.getUint16(e + 2, true);
         if (id === 0x0001) {
           let q = e + 4;
-          if (usize === 0xffffffff && q + 8 <= e + 4 + len) (usize = u64(v, q)), (q += 8);
-          if (compressedSize === 0xffffffff && q + 8 <= e + 4 + len) (compressedSize = u64(v, q)), (q += 8);
+          if (usize === 0xffffffff && q + 8 <= e + 4 + len) {
+            usize = u64(v, q);
+            q += 8;
+          }
+          if (compressedSize === 0xffffffff && q + 8 <= e + 4 + len) {
+            compressedSize = u64(v, q);
+            q += 8;
+          }
           if (localHeaderOffset === 0xffffffff && q + 8 <= e + 4 + len) localHeaderOffset = u64(v, q);
         }
         e += 4 + len;

@@ -37,12 +37,16 @@ export function splitLine(line: string, delimiter: string): string[] {
   for (let i = 0; i < line.length; i++) {
     const ch = line[i];
     if (quoted) {
-      if (ch === '"' && line[i + 1] === '"') (field += '"'), i++;
-      else if (ch === '"') quoted = false;
+      if (ch === '"' && line[i + 1] === '"') {
+        field += '"';
+        i++;
+      } else if (ch === '"') quoted = false;
       else field += ch;
     } else if (ch === '"') quoted = true;
-    else if (ch === delimiter) out.push(field), (field = '');
-    else field += ch;
+    else if (ch === delimiter) {
+      out.push(field);
+      field = '';
+    } else field += ch;
   }
   out.push(field);
   return out;
@@ -65,7 +69,10 @@ function pickDelimiter(sample: string, path: string): string {
   for (const d of [',', '\t', ';', ' ']) {
     const counts = lines.map((l) => l.split(d).length - 1);
     const score = Math.min(...counts);
-    if (score > bestScore) (best = d), (bestScore = score);
+    if (score > bestScore) {
+      best = d;
+      bestScore = score;
+    }
   }
   return best;
 }

@@ -228,7 +228,8 @@ function readMatrix(fid, path, r0, r1, c0, c1, transpose, scale, offset) {
       const base = r - r0;
       if (!transpose) {
         const o = base * nc;
-        if (big) for (let i = 0; i < n * nc; i++) out[o + i] = Number(src[i]) * scale + offset;
+        if (Ctor === Float32Array && scale === 1 && offset === 0) out.set(src, o);
+        else if (big) for (let i = 0; i < n * nc; i++) out[o + i] = Number(src[i]) * scale + offset;
         else for (let i = 0; i < n * nc; i++) out[o + i] = src[i] * scale + offset;
       } else {
         // Tiled transpose: out[c][base + i] = src[i][c].
