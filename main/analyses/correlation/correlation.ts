@@ -7,6 +7,7 @@
 import { correlationParams } from '../../../shared/analyses/correlation.js';
 import { correlationFigure } from '../../../shared/figures/correlation.js';
 import { StudioError } from '../../../shared/ipc/contract.js';
+import { tensor, type Engine } from '../../compute/index.js';
 import { defineAnalysis } from '../types.js';
 
 /** Rows standardised to zero mean and unit norm (so Z Zᵀ is the correlation); constant rows stay 0. */
@@ -47,20 +48,10 @@ export function rankRows(x: Float32Array, n: number, t: number): Float32Array {
   return out;
 }
 
-/** C = Z Zᵀ for row-standardised Z (symmetric; computed on the upper triangle). */
-export function gram(z: Float64Array, n: number, t: number): Float64Array {
-  const c = new Float64Array(n * n);
-  for (let i = 0; i < n; i++) {
-    const zi = i * t;
-    for (let k = i; k < n; k++) {
-      const zk = k * t;
-      let s = 0;
-      for (let j = 0; j < t; j++) s += z[zi + j] * z[zk + j];
-      c[i * n + k] = s;
-      c[k * n + i] = s;
-    }
-  }
-  return c;
+/** C = Z Zᵀ for row-standardised Z, on the engine (float64). */
+async function gram(engine: Engine, z: Float64Array, n: number, t: number): Promise<Float64Array> {
+  const zt = tensor(z, [n, t]);
+  return (await engine.matmul(zt, zt, { transB: true })).data as Float64Array;
 }
 
 export const correlation = defineAnalysis({
@@ -87,7 +78,8 @@ export const correlation = defineAnalysis({
     if (params.method === 'spearman') x = rankRows(x, n, t);
     const z = standardiseRows(x, n, t);
     const steps = 1 + params.shuffles;
-    const r = gram(z, n, t);
+    const engine = await ctx.engine();
+    const r = await gram(engine, z, n, t);
     ctx.progress({ fraction: 1 / steps, message: 'correlation' });
 
     const arrays: Record<string, { dtype: 'float32'; shape: number[]; data: Float32Array }> = {
@@ -104,7 +96,7 @@ export const correlation = defineAnalysis({
           shifted.set(row.subarray(t - off), i * t);
           shifted.set(row.subarray(0, t - off), i * t + off);
         }
-        const rs = gram(shifted, n, t);
+        const rs = await gram(engine, shifted, n, t);
         for (let k = 0; k < n * n; k++) if (Math.abs(rs[k]) >= Math.abs(r[k])) exceed[k]++;
         ctx.progress({ fraction: (s + 2) / steps, message: `surrogate ${s + 1} of ${params.shuffles}` });
       }
