@@ -15,6 +15,7 @@
  * GPU providers give no bit-level guarantee (reductions use atomics).
  */
 import ort from 'onnxruntime-node';
+import { availableParallelism } from 'node:os';
 import type { InferenceSession } from 'onnxruntime-node';
 import type { ExecutionProviderInfo, ProviderSetting } from '../../shared/domain/engine.js';
 import { DTypeError, EngineError, ShapeError, formatShape } from './errors.js';
@@ -35,7 +36,7 @@ export interface EngineOptions {
   threads?: number;
   /**
    * Whether idle ORT threads spin waiting for work: lower latency for short ops, but burnt cycles
-   * other workers could use. Default: only when workers is 1.
+   * other workers could use. Default: only when this engine's threads cover every core.
    */
   spinning?: boolean;
   /** Sessions kept alive (least recently used are released). Default 64. */
@@ -71,7 +72,7 @@ export async function createEngine(options: EngineOptions = {}): Promise<Engine>
     // An explicit request that failed deserves a warning; auto not finding a GPU is ordinary.
     log(info.requested === 'auto' ? 'info' : 'warn', `using ${info.active} instead of ${info.requested === 'auto' ? 'a GPU provider' : info.requested}: ${info.fallbackReason}`);
   }
-  return new Engine(info, options.spinning ?? info.workers === 1, options.cacheSize ?? 64);
+  return new Engine(info, options.spinning ?? info.threads >= availableParallelism(), options.cacheSize ?? 64);
 }
 
 type Arg = Tensor | number;

@@ -117,7 +117,7 @@ export class GraphBuilder {
   constant(t: Tensor): Value {
     this.assertOpen();
     const name = this.fresh();
-    this.constants.push({ name, dtype: t.dtype, shape: [...t.shape], data: t.data });
+    this.constants.push({ name, dtype: t.dtype, shape: [...t.shape], data: t.data.slice() });
     const v = new Value(this, name, t.dtype, [...t.shape]);
     this.constantShapes.set(v, v.shape);
     return v;

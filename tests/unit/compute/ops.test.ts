@@ -295,6 +295,17 @@ describe.each(DTYPES)('layout ops (%s)', (dtype) => {
   });
 });
 
+describe('zero-size tensors', () => {
+  it('flow through element-wise ops, matmul with K = 0 and reductions over an empty axis', async () => {
+    const empty = { dtype: 'float64', shape: [0, 3], data: new Float64Array(0) } as Tensor;
+    expect((await engine.exp(empty)).shape).toEqual([0, 3]);
+    const k0 = await engine.matmul({ dtype: 'float64', shape: [2, 0], data: new Float64Array(0) } as Tensor, empty);
+    expect(k0.shape).toEqual([2, 3]);
+    expect(Array.from(k0.data)).toEqual([0, 0, 0, 0, 0, 0]);
+    expect(Array.from((await engine.sum(empty, 0)).data)).toEqual([0, 0, 0]);
+  });
+});
+
 describe('bad input is stopped before ONNX Runtime', () => {
   it('mixing float32 and float64 throws DTypeError naming both', async () => {
     const a = rand('float32', [2, 2], 1);
