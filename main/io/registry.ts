@@ -54,10 +54,21 @@ export async function readerFor(path: string): Promise<FormatReader> {
   throw new DataError(path, '', `unrecognised format (expected one of ${known})`);
 }
 
+/** File-system failures (permissions, a file removed meanwhile) become DataErrors too; anything else is a bug and stays as it is. */
+async function guarded<T>(path: string, run: () => Promise<T>): Promise<T> {
+  try {
+    return await run();
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException)?.code;
+    if (typeof code === 'string' && /^E[A-Z]+$/.test(code)) throw new DataError(path, '', `cannot read the file (${code}: ${(e as Error).message})`);
+    throw e;
+  }
+}
+
 export async function inspectFile(path: string): Promise<FileInfo> {
-  return (await readerFor(path)).inspect(path);
+  return guarded(path, async () => (await readerFor(path)).inspect(path));
 }
 
 export async function openRecording(path: string, options: OpenOptions = {}): Promise<Recording> {
-  return (await readerFor(path)).open(path, options);
+  return guarded(path, async () => (await readerFor(path)).open(path, options));
 }

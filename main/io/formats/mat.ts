@@ -61,15 +61,31 @@ function biggestMatrix(vars: MatVariable[]): MatVariable | undefined {
     .sort((a, b) => b.dims[0] * b.dims[1] - a.dims[0] * a.dims[1])[0];
 }
 
+/** The matrix data is decoded on the first read; a struct field ('s.traces') is decoded at open. */
 async function openV5(path: string, options: OpenOptions): Promise<Recording> {
   const mat = await scanMat(path);
   const name = options.object ?? biggestMatrix(mat.variables)?.name;
   if (!name) throw new DataError(path, '', `no 2-D numeric variable (variables: ${mat.variables.map((v) => `${v.name} ${v.className} [${v.dims.join('×')}]`).join(', ') || 'none'})`);
-  const value = await resolveV5(mat, name);
-  if (value.kind !== 'numeric' || value.dims.length !== 2) {
-    throw new DataError(path, name, `expected a 2-D numeric matrix, found ${value.kind} [${value.dims.join(' × ')}]`);
+  const top = mat.variables.find((v) => v.name === name);
+  const matrix = (value: MatValue): Float64Array => {
+    if (value.kind !== 'numeric' || value.dims.length !== 2) {
+      throw new DataError(path, name, `expected a 2-D numeric matrix, found ${value.kind === 'numeric' ? value.className : value.kind} [${value.dims.join(' × ')}]`);
+    }
+    return toRowMajor(value).data;
+  };
+  let dims: number[];
+  let load: () => Promise<Float64Array>;
+  if (top) {
+    if (!NUMERIC.has(top.className) || top.dims.length !== 2) throw new DataError(path, name, `expected a 2-D numeric matrix, found ${top.className} [${top.dims.join(' × ')}]`);
+    dims = top.dims;
+    load = async () => matrix(await readMatVariable(mat, top));
+  } else {
+    const value = await resolveV5(mat, name);
+    const data = matrix(value);
+    dims = value.dims;
+    load = async () => data;
   }
-  const { rows, cols, data } = toRowMajor(value);
+  const [rows, cols] = dims;
   const timeFirst = guessLayout([rows, cols], options) === 'time-first';
   const nNeurons = timeFirst ? cols : rows;
   const meta: RecordingMeta = {
@@ -80,11 +96,17 @@ async function openV5(path: string, options: OpenOptions): Promise<Recording> {
     hasRois: false,
     hasSpikes: false,
   };
+  let loaded: Promise<Recording> | undefined;
+  const recording: Recording = {
+    meta,
+    layout: 'neurons-first',
+    readTraces: async (neurons, frames) => (await (loaded ??= load().then((data) => memoryRecording(meta, data, timeFirst)))).readTraces(neurons, frames),
+    async close() {},
+  };
   const coords = mat.variables.find((v) => COORDS.test(v.name) && NUMERIC.has(v.className) && v.dims[0] === nNeurons && (v.dims[1] === 2 || v.dims[1] === 3));
-  const extra: Partial<Recording> = {};
   if (coords) {
     meta.hasRois = true;
-    extra.rois = async () => {
+    recording.rois = async () => {
       const c = await readMatVariable(mat, coords);
       if (c.kind !== 'numeric') throw new DataError(path, coords.name, `expected numeric coordinates, found ${c.kind}`);
       const centers = new Float32Array(2 * nNeurons);
@@ -95,7 +117,7 @@ async function openV5(path: string, options: OpenOptions): Promise<Recording> {
       return { centers };
     };
   }
-  return memoryRecording(meta, data, timeFirst, extra);
+  return recording;
 }
 
 // ---- v7.3 ----
