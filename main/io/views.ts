@@ -4,23 +4,11 @@
  * the neurons × columns raster), plus spike counts in bins. `TraceViews` keeps a min/max/mean pyramid
  * of a recording so that view requests are answered without rereading the file.
  */
+import type { DecimatedView } from '../../shared/domain/recording.js';
 import { checkRange } from './recording.js';
 import type { Range, Recording, SpikeTrains } from './types.js';
 
-export interface DecimatedView {
-  neurons: Range;
-  frames: Range;
-  /** Number of pixel columns (≤ the width asked for; = frames when there are fewer frames than pixels). */
-  columns: number;
-  /** First frame of each column, plus the end: columns + 1 entries. */
-  edges: Float64Array;
-  /** Frames behind each value: 1 when read from the file, the pyramid bin size otherwise. */
-  binFrames: number;
-  /** neurons × columns, row-major. NaN where a column holds no finite value. */
-  min: Float32Array;
-  max: Float32Array;
-  mean: Float32Array;
-}
+export type { DecimatedView };
 
 /** Column j covers frames [edges[j], edges[j+1]) of a window of `frames` frames split into `width` columns. */
 export function columnEdges(frames: number, width: number): Float64Array {
@@ -149,9 +137,9 @@ export class TraceViews {
     const level = [...this.levels].reverse().find((l) => l.factor <= framesPerColumn) ?? (options.coarse ? this.levels[0] : undefined);
     if (!level) {
       const block = await this.recording.readTraces(neurons, frames);
-      return { neurons, frames, binFrames: 1, ...decimate(block, neurons[1] - neurons[0], span, width) };
+      return { neurons: [neurons[0], neurons[1]], frames: [frames[0], frames[1]], binFrames: 1, ...decimate(block, neurons[1] - neurons[0], span, width) };
     }
-    return { neurons, frames, binFrames: level.factor, ...fromLevel(level, nFrames, neurons, frames, width) };
+    return { neurons: [neurons[0], neurons[1]], frames: [frames[0], frames[1]], binFrames: level.factor, ...fromLevel(level, nFrames, neurons, frames, width) };
   }
 }
 

@@ -44,3 +44,23 @@ export interface RecordingMeta {
   hasRois: boolean;
   hasSpikes: boolean;
 }
+
+/**
+ * A view of traces for drawing (main answers view requests with these; the renderer never gets a
+ * whole recording): per neuron and pixel column the min and max (drawn as a vertical extent, so
+ * one-frame transients stay visible) and the mean (for the neurons × columns raster).
+ */
+export interface DecimatedView {
+  neurons: [number, number];
+  frames: [number, number];
+  /** Number of pixel columns (≤ the width asked for; = frames when there are fewer frames than pixels). */
+  columns: number;
+  /** First frame of each column relative to frames[0], plus the end: columns + 1 entries. */
+  edges: Float64Array;
+  /** Frames behind each value: 1 when read from the file, the pyramid bin size otherwise. */
+  binFrames: number;
+  /** neurons × columns, row-major. NaN where a column holds no finite value. */
+  min: Float32Array;
+  max: Float32Array;
+  mean: Float32Array;
+}
