@@ -238,3 +238,22 @@ describe('MATLAB v5 classes (committed fixture written by scipy.io.savemat, comp
     expect((await inspectFile(join(FIX, 'matlab_v5_small.mat'))).objects.find((o) => o.path === 's.roi_xy')).toMatchObject({ type: 'int32', shape: [2, 2] });
   });
 });
+
+describe('HDF5 engine recovery', () => {
+  it('after a libhdf5 error the same path reopens with fresh contents (no stale cached file)', async () => {
+    const good = (await import('node:fs')).readFileSync(join(FIX, 'nwb_edge_cases.nwb'));
+    const p = join(dir, 'same-path.nwb');
+    const bad = Uint8Array.from(good);
+    for (let i = 600; i < 1400; i++) bad[i] ^= 0x5a; // object headers after the superblock
+    writeFileSync(p, bad);
+    const err = await inspectFile(p).then(
+      (info) => info.notes.join(' '),
+      (e) => e,
+    );
+    expect(err instanceof Error ? err.constructor.name : String(err)).toMatch(/DataError|could not be read|no calcium/);
+    writeFileSync(p, good);
+    const rec = await openRecording(p);
+    expect((await rec.readTraces([0, 1], [0, 1]))[0]).toBe(150);
+    await rec.close();
+  });
+});
