@@ -6,7 +6,7 @@
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ndarray } from '../../../shared/domain/ndarray.js';
 import { shutdownHdf5 } from '../../../main/io/hdf5/engine.js';
 import { encodeNpy } from '../../../main/io/npy.js';
@@ -16,8 +16,11 @@ import { DataError } from '../../../main/io/types.js';
 const FIX = resolve(__dirname, '../../fixtures/io');
 const MUTATIONS = 200;
 const PER_FILE_MS = 30_000;
-const dir = mkdtempSync(join(tmpdir(), 'cajal-fuzz-'));
+let dir = '';
 
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'cajal-fuzz-'));
+});
 afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
   await shutdownHdf5();
@@ -144,9 +147,9 @@ function npySeed(rows = 20): Uint8Array {
 }
 
 const suite2pFiles = ['F.npy', 'stat.npy', 'ops.npy'];
-const suite2pDir = join(dir, 's2p');
 function suite2pTarget(i: number): { write: string; open: string } {
   // Fresh valid folder, then one of its files replaced by the mutation.
+  const suite2pDir = join(dir, 's2p');
   mkdirSync(suite2pDir, { recursive: true });
   // Five ROIs, as in the committed stat.npy.
   writeFileSync(join(suite2pDir, 'F.npy'), npySeed(5));
