@@ -88,5 +88,28 @@ export function studioHandlers(studio: Studio): Handlers {
     'jobs.active': () => store.runs.active(),
     'figures.list': ({ projectId, runId }) => store.figures.list(projectId, runId),
     'figures.get': ({ id }) => store.figures.get(id),
+    'figures.export': (input) => studio.figures.exportTo(input),
+    'figures.exports': ({ figureId }) => store.figureExports.list(figureId),
+    'figures.render': (input) => studio.figures.render(input),
+    'figures.createComposite': (input) => studio.figures.createComposite(input),
+    'figures.updateComposite': ({ id, title, composition }) => studio.figures.updateComposite(id, title, composition),
+    'figures.deleteComposite': ({ id }) => {
+      studio.figures.deleteComposite(id);
+      return { deleted: true as const };
+    },
+    'notebooks.list': ({ projectId }) => studio.notebooks.list(projectId),
+    'notebooks.create': ({ projectId, title }) => studio.notebooks.create(projectId, title),
+    'notebooks.rename': ({ id, title }) => store.notebooks.rename(id, title),
+    'notebooks.delete': ({ id }) => {
+      store.notebooks.delete(id);
+      return { deleted: true as const };
+    },
+    'notebooks.get': ({ id }) => studio.notebooks.get(id),
+    'notebooks.addCell': (input) => studio.notebooks.addCell(input),
+    'notebooks.updateCell': ({ id, content }) => store.notebooks.updateCell(id, { content }),
+    'notebooks.moveCell': ({ id, position }) => store.notebooks.moveCell(id, position),
+    'notebooks.deleteCell': ({ id }) => store.notebooks.deleteCell(id),
+    'notebooks.rerunCell': ({ id }) => studio.notebooks.rerun(id),
+    'notebooks.export': async ({ id, format, out }) => ({ path: await studio.notebooks.exportTo(id, format, out) }),
   };
 }

@@ -5,8 +5,8 @@
  * renderer with Vite. Usage: node scripts/build.mjs [main|renderer|all]
  */
 import { build } from 'esbuild';
-import { existsSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { copyFileSync, existsSync, mkdirSync, readdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = resolve(fileURLToPath(import.meta.url), '../..');
@@ -37,6 +37,7 @@ export async function buildMain() {
     splitting: true,
     chunkNames: 'chunks/[name]-[hash]',
   });
+  if (existsSync(resolve(root, 'renderer/export/main.ts'))) await buildExportPage();
   if (existsSync(resolve(root, 'preload/index.ts'))) {
     await build({
       entryPoints: [resolve(root, 'preload/index.ts')],
@@ -49,6 +50,28 @@ export async function buildMain() {
       logLevel: 'error',
     });
   }
+}
+
+/**
+ * The figure-export page (renderer/export: plotly + the bundled font), loaded by the exporter's
+ * browser engine. Built with main, not by Vite, so the CLI (which builds main on first use) and the
+ * unit tests always have it.
+ */
+async function buildExportPage() {
+  const outdir = resolve(root, 'out/export');
+  await build({
+    entryPoints: [resolve(root, 'renderer/export/main.ts')],
+    outfile: join(outdir, 'export.js'),
+    bundle: true,
+    platform: 'browser',
+    format: 'iife',
+    target: 'es2022',
+    minify: true,
+    logLevel: 'error',
+  });
+  mkdirSync(join(outdir, 'fonts'), { recursive: true });
+  for (const file of ['index.html', 'export.css']) copyFileSync(resolve(root, 'renderer/export', file), join(outdir, file));
+  for (const file of readdirSync(resolve(root, 'assets/fonts'))) copyFileSync(resolve(root, 'assets/fonts', file), join(outdir, 'fonts', file));
 }
 
 export async function buildRenderer() {

@@ -8,6 +8,8 @@ import { join } from 'node:path';
 import type { AppInfo } from '../../shared/domain/app.js';
 import type { ExecutionProviderInfo, ProviderSetting } from '../../shared/domain/engine.js';
 import { engineInfo, intraOpThreads } from '../compute/index.js';
+import { systemBrowserBackend, type BackendFactory } from '../figures/backend.js';
+import { FigureService } from '../figures/service.js';
 import { Logger } from '../log.js';
 import { appVersion, paths } from '../paths.js';
 import { Store } from '../store/store.js';
@@ -15,6 +17,7 @@ import { ServiceContainer } from './container.js';
 import { DatasetService } from './datasets.js';
 import { EventBus } from './events.js';
 import { JobService } from './jobs.js';
+import { NotebookService } from './notebooks.js';
 
 export interface StudioOptions {
   dataDir: string;
@@ -24,6 +27,8 @@ export interface StudioOptions {
   cancelGraceMs?: number;
   /** Echo log lines (the CLI prints warnings to stderr). */
   echo?: (line: { level: string; message: string }) => void;
+  /** The browser engine that draws figure exports (Electron passes its hidden window). */
+  figureBackend?: BackendFactory;
 }
 
 const PROVIDER_KEY = 'engine.provider';
@@ -38,6 +43,8 @@ export class Studio {
   readonly store: Store;
   readonly datasets: DatasetService;
   readonly jobs: JobService;
+  readonly figures: FigureService;
+  readonly notebooks: NotebookService;
   private readonly container: ServiceContainer;
 
   private constructor(
@@ -69,6 +76,8 @@ export class Studio {
         () => this.providerSetting(),
       ),
     );
+    this.figures = this.container.add(new FigureService(this.store, this.log, options.figureBackend ?? systemBrowserBackend, join(dataDir, 'exports')));
+    this.notebooks = this.container.add(new NotebookService(this.store, this.jobs, this.figures, this.log));
   }
 
   static async boot(options: StudioOptions): Promise<Studio> {

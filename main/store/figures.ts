@@ -70,6 +70,21 @@ export class FigureRepository {
     return (rows as Row[]).map(toSummary);
   }
 
+  /** Replaces a figure's title and spec (multi-panel figures are edited in the composer). */
+  update(id: number, spec: FigureSpec): FigureSummary {
+    const { key, title, ...rest } = spec;
+    const info = this.db
+      .prepare('UPDATE figures SET title = ?, kind = ?, spec = ?, updated_at = ? WHERE id = ?')
+      .run(title, key, JSON.stringify(rest), nowIso(), id);
+    if (info.changes === 0) throw new StudioError('not-found', `figure ${id} does not exist`);
+    return this.summary(id);
+  }
+
+  delete(id: number): void {
+    const info = this.db.prepare('DELETE FROM figures WHERE id = ?').run(id);
+    if (info.changes === 0) throw new StudioError('not-found', `figure ${id} does not exist`);
+  }
+
   forRun(runId: number): FigureSummary[] {
     return (this.db.prepare(`SELECT ${SUMMARY_COLUMNS} FROM figures WHERE run_id = ? ORDER BY id`).all(runId) as Row[]).map(toSummary);
   }

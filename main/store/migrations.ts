@@ -126,6 +126,13 @@ export const MIGRATIONS: Migration[] = [
       `);
     },
   },
+  {
+    version: 3,
+    description: 'notebook_cells.history: earlier runs of a re-run run cell, newest first',
+    up(db) {
+      db.exec(`ALTER TABLE notebook_cells ADD COLUMN history TEXT NOT NULL DEFAULT '[]';`);
+    },
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;

@@ -2,7 +2,9 @@
 import type Database from 'better-sqlite3';
 import { openDatabase } from './database.js';
 import { DatasetRepository } from './datasets.js';
+import { FigureExportRepository } from './figure-exports.js';
 import { FigureRepository } from './figures.js';
+import { NotebookRepository } from './notebooks.js';
 import { ProjectRepository } from './projects.js';
 import { RunRepository } from './runs.js';
 import { SettingsRepository } from './settings.js';
@@ -13,6 +15,8 @@ export class Store {
   readonly runs: RunRepository;
   readonly settings: SettingsRepository;
   readonly figures: FigureRepository;
+  readonly figureExports: FigureExportRepository;
+  readonly notebooks: NotebookRepository;
 
   private constructor(
     readonly db: Database.Database,
@@ -24,6 +28,8 @@ export class Store {
     this.runs = new RunRepository(db);
     this.settings = new SettingsRepository(db);
     this.figures = new FigureRepository(db);
+    this.figureExports = new FigureExportRepository(db);
+    this.notebooks = new NotebookRepository(db);
   }
 
   static open(path: string): Store {

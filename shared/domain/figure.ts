@@ -22,7 +22,23 @@ export interface FigureSpec {
   table?: FigureTable;
   /** One sentence for a paper's methods section describing how the plotted result was computed. */
   methods?: string;
+  /** Set on multi-panel figures: the panels are other figures, `plot` is then empty. */
+  composition?: Composition;
 }
+
+/** A multi-panel journal figure: other figures in a grid, lettered a, b, c … in reading order. */
+export interface Composition {
+  /** Figure ids in reading order (row by row). */
+  panels: number[];
+  columns: number;
+  /** Journal preset the panels share (font, line widths, panel letters). */
+  preset: string;
+  /** Page size; the preset's when absent. */
+  widthMm?: number;
+  heightMm?: number;
+}
+
+export const COMPOSITE_KEY = 'composite';
 
 export interface FigureSummary {
   id: number;
@@ -36,3 +52,18 @@ export interface FigureSummary {
 }
 
 export interface Figure extends FigureSummary, FigureSpec {}
+
+/** One export of a figure: the file written and the files written next to it. */
+export interface FigureExport {
+  id: number;
+  figureId: number;
+  format: 'svg' | 'pdf' | 'png' | 'tiff';
+  /** The figure file. */
+  path: string;
+  /** The plotted data (one CSV per panel for multi-panel figures). */
+  csv: string[];
+  provenance: string;
+  methods: string;
+  options: { preset: string; widthMm: number; heightMm: number; dpi: number; fontPt: number };
+  createdAt: string;
+}

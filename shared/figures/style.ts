@@ -7,7 +7,9 @@ export const FIGURE_FONT = 'Liberation Sans, Arial, Helvetica, sans-serif';
 
 export function paperAxis(title: string, extra: Record<string, unknown> = {}): Record<string, unknown> {
   return {
-    title: { text: title },
+    // With automargin, an explicit standoff keeps the title just outside its tick labels at any size.
+    title: { text: title, standoff: 6 },
+    automargin: true,
     showgrid: false,
     zeroline: false,
     showline: true,

@@ -7,10 +7,12 @@
 import { z } from 'zod';
 import type { AppInfo, LogLine } from '../domain/app.js';
 import { PROVIDER_SETTINGS, type ExecutionProviderInfo } from '../domain/engine.js';
-import type { Figure, FigureSummary } from '../domain/figure.js';
+import type { Figure, FigureExport, FigureSummary } from '../domain/figure.js';
 import type { NdArray } from '../domain/ndarray.js';
+import type { Notebook, NotebookCell, NotebookSummary } from '../domain/notebook.js';
 import type { Dataset, DatasetFileState, Project, Run, RunStatus, RunSummary } from '../domain/project.js';
 import type { FileInfo } from '../domain/recording.js';
+import { EXPORT_FORMATS } from '../figures/presets.js';
 
 /** Phantom carrier of a channel's output type; never holds a value at run time. */
 interface Out<O> {
@@ -24,6 +26,20 @@ function channel<I extends z.ZodType>(input: I) {
 const id = z.int().positive();
 const name = z.string().trim().min(1, 'a name is required').max(200, 'names are at most 200 characters');
 const empty = z.object({}).strict();
+const mm = z.number().positive().max(2000);
+/** Page size, font and resolution overrides of a figure export (checked against the preset in main). */
+const exportSize = { preset: z.string().min(1).optional(), widthMm: mm.optional(), heightMm: mm.optional(), fontPt: z.number().positive().max(100).optional() };
+const composition = z
+  .object({
+    panels: z.array(id).min(1, 'a multi-panel figure needs at least one panel').max(26),
+    columns: z.int().min(1).max(6),
+    preset: z.string().min(1),
+    widthMm: mm.optional(),
+    heightMm: mm.optional(),
+  })
+  .strict();
+const cellKind = z.enum(['markdown', 'run', 'figure']);
+const markdown = z.string().max(200_000, 'a cell holds at most 200 000 characters');
 
 export const channels = {
   'app.info': channel(empty).returns<AppInfo>(),
@@ -72,6 +88,53 @@ export const channels = {
 
   'figures.list': channel(z.object({ projectId: id, runId: id.optional() }).strict()).returns<FigureSummary[]>(),
   'figures.get': channel(z.object({ id }).strict()).returns<Figure>(),
+  'figures.export': channel(
+    z
+      .object({
+        figureId: id,
+        format: z.enum(EXPORT_FORMATS),
+        ...exportSize,
+        dpi: z.int().positive().optional(),
+        /** The figure file; relative paths and the default go to the data directory's exports folder. */
+        out: z.string().trim().min(1).optional(),
+      })
+      .strict(),
+  ).returns<FigureExport>(),
+  'figures.exports': channel(z.object({ figureId: id }).strict()).returns<FigureExport[]>(),
+  /** The print SVG of an export (exactly what a PDF/SVG export would contain), for previews. */
+  'figures.render': channel(z.object({ figureId: id, ...exportSize }).strict()).returns<{ svg: string; widthMm: number; heightMm: number }>(),
+  'figures.createComposite': channel(z.object({ projectId: id, title: name, composition }).strict()).returns<FigureSummary>(),
+  'figures.updateComposite': channel(z.object({ id, title: name, composition }).strict()).returns<FigureSummary>(),
+  'figures.deleteComposite': channel(z.object({ id }).strict()).returns<{ deleted: true }>(),
+
+  'notebooks.list': channel(z.object({ projectId: id }).strict()).returns<NotebookSummary[]>(),
+  'notebooks.create': channel(z.object({ projectId: id, title: name }).strict()).returns<NotebookSummary>(),
+  'notebooks.rename': channel(z.object({ id, title: name }).strict()).returns<NotebookSummary>(),
+  'notebooks.delete': channel(z.object({ id }).strict()).returns<{ deleted: true }>(),
+  'notebooks.get': channel(z.object({ id }).strict()).returns<Notebook>(),
+  /** Adds a cell; with position, content and history it also restores a deleted cell (undo). */
+  'notebooks.addCell': channel(
+    z
+      .object({
+        notebookId: id,
+        kind: cellKind,
+        content: markdown.default(''),
+        runId: id.nullable().optional(),
+        figureId: id.nullable().optional(),
+        history: z.array(id).max(1000).default([]),
+        position: z.int().min(0).optional(),
+      })
+      .strict(),
+  ).returns<NotebookCell>(),
+  'notebooks.updateCell': channel(z.object({ id, content: markdown }).strict()).returns<NotebookCell>(),
+  'notebooks.moveCell': channel(z.object({ id, position: z.int().min(0) }).strict()).returns<NotebookCell>(),
+  /** Deletes a cell and returns it as it was, so the client can undo by adding it back. */
+  'notebooks.deleteCell': channel(z.object({ id }).strict()).returns<NotebookCell>(),
+  /** Re-runs a run cell through the job system; the cell shows the new run, the old one joins its history. */
+  'notebooks.rerunCell': channel(z.object({ id }).strict()).returns<NotebookCell>(),
+  'notebooks.export': channel(z.object({ id, format: z.enum(['html', 'pdf']), out: z.string().trim().min(1).optional() }).strict()).returns<{
+    path: string;
+  }>(),
 } as const;
 
 export type Channels = typeof channels;
