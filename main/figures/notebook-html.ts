@@ -62,7 +62,8 @@ header { border-bottom: 1px solid #ccc; margin-bottom: 16px; }
 header h1 { font-size: 18pt; margin: 0 0 4px; }
 .meta, .methods, .history { color: #555; font-size: 8.5pt; }
 section.cell { margin: 0 0 18px; }
-section.run, section.figure { break-inside: avoid; }
+.plot, .panels, table.kv { break-inside: avoid; }
+h1, h2, h3 { break-after: avoid; }
 h2.run-title { font-size: 11.5pt; margin: 0 0 6px; }
 table.kv { border-collapse: collapse; font-size: 8.5pt; margin: 0 16px 8px 0; display: inline-table; vertical-align: top; }
 table.kv caption { text-align: left; font-weight: 700; color: #444; }
@@ -90,11 +91,14 @@ const RENDER = `
 })();
 `;
 
+function formatValue(v: unknown): string {
+  if (typeof v === 'number') return Number.isInteger(v) ? String(v) : String(Number(v.toPrecision(6)));
+  return typeof v === 'object' && v !== null ? JSON.stringify(v) : String(v);
+}
+
 function keyValues(caption: string, entries: Array<[string, unknown]>): string {
   if (entries.length === 0) return '';
-  const rows = entries
-    .map(([k, v]) => `<tr><td>${escapeHtml(k)}</td><td>${escapeHtml(typeof v === 'object' ? JSON.stringify(v) : String(v))}</td></tr>`)
-    .join('');
+  const rows = entries.map(([k, v]) => `<tr><td>${escapeHtml(k)}</td><td>${escapeHtml(formatValue(v))}</td></tr>`).join('');
   return `<table class="kv"><caption>${escapeHtml(caption)}</caption>${rows}</table>`;
 }
 
