@@ -7,6 +7,7 @@ import { ensureDemo } from '../demo/install.js';
 import { defaultDataDir, paths } from '../paths.js';
 import { Router, studioHandlers } from '../router.js';
 import { Studio } from '../services/studio.js';
+import { electronBackend } from './export-backend.js';
 import { wireIpc } from './ipc.js';
 import { registerAppScheme, serveRenderer } from './protocol.js';
 import { createMainWindow, hardenApp } from './window.js';
@@ -18,7 +19,7 @@ let studio: Studio | null = null;
 
 async function start(): Promise<void> {
   hardenApp();
-  studio = await Studio.boot({ dataDir: defaultDataDir() });
+  studio = await Studio.boot({ dataDir: defaultDataDir(), figureBackend: electronBackend() });
   await ensureDemo(studio);
   const s = studio;
   const router = new Router(studioHandlers(s), (channel, error) => s.log.warn(`${channel}: ${error.code}: ${error.message}`));
