@@ -51,7 +51,7 @@ export class WorkerPool {
 
   private spawn(): Slot {
     const cancelFlag = new SharedArrayBuffer(4);
-    const workerData: WorkerData = { cancelFlag, threads: this.options.threadsPerWorker };
+    const workerData: WorkerData = { cancelFlag, threads: this.options.threadsPerWorker, workers: this.options.size };
     const worker = new Worker(this.options.workerPath, { workerData });
     const slot: Slot = { worker, flag: new Int32Array(cancelFlag), job: null, grace: null };
     worker.on('message', (msg: FromWorker) => this.onMessage(slot, msg));

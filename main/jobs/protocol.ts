@@ -27,4 +27,6 @@ export type FromWorker =
 export interface WorkerData {
   cancelFlag: SharedArrayBuffer;
   threads: number;
+  /** Workers in the pool: engines decide from it whether idle threads may spin. */
+  workers: number;
 }

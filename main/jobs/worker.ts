@@ -27,7 +27,7 @@ function engineFor(provider: ProviderSetting, runId: number): Promise<Engine> {
       provider,
       ready: (async () => {
         await previous?.then((e) => e.dispose()).catch(() => {});
-        return createEngine({ provider, threads: data.threads, log: (_level, message) => post({ type: 'log', runId, message }) });
+        return createEngine({ provider, threads: data.threads, workers: data.workers, log: (_level, message) => post({ type: 'log', runId, message }) });
       })(),
     };
   }
