@@ -5,6 +5,7 @@
  */
 import type { z } from 'zod';
 import { correlationParams } from './correlation.js';
+import { ntfConnectomeParams } from './ntf-connectome.js';
 
 export interface AnalysisDescriptor {
   id: string;
@@ -19,6 +20,13 @@ export const ANALYSES = [
     title: 'Pairwise correlation',
     summary: 'Correlation matrix of all neurons’ traces (neurons × neurons).',
     params: correlationParams,
+  },
+  {
+    id: 'ntf-connectome',
+    title: 'Dynamic functional connectome (NTF)',
+    summary:
+      'Windowed pair affinities factorized by non-negative tensor factorization (pairs × time × recordings), with Louvain communities per component and a circular-shift null (Dyballa et al. 2024).',
+    params: ntfConnectomeParams,
   },
 ] as const satisfies readonly AnalysisDescriptor[];
 
