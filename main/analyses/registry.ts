@@ -1,11 +1,13 @@
 /** Analysis id → implementation. Every real id here has a descriptor (title, params) in shared/analyses. */
 import { correlation } from './correlation/correlation.js';
+import { hmmGlm } from './hmmglm/hmmglm.js';
 import { ntfConnectome } from './ntf/ntf-connectome.js';
 import { testingAnalyses } from './testing.js';
 import type { Analysis } from './types.js';
 
 const analyses = new Map<string, Analysis>([
   [correlation.id, correlation as unknown as Analysis],
+  [hmmGlm.id, hmmGlm as unknown as Analysis],
   [ntfConnectome.id, ntfConnectome as unknown as Analysis],
 ]);
 const testing = new Map<string, Analysis>(testingAnalyses.map((a) => [a.id, a as unknown as Analysis]));

@@ -5,6 +5,7 @@
  */
 import type { z } from 'zod';
 import { correlationParams } from './correlation.js';
+import { hmmGlmParams } from './hmm-glm.js';
 import { ntfConnectomeParams } from './ntf-connectome.js';
 
 export interface AnalysisDescriptor {
@@ -20,6 +21,12 @@ export const ANALYSES = [
     title: 'Pairwise correlation',
     summary: 'Correlation matrix of all neurons’ traces (neurons × neurons).',
     params: correlationParams,
+  },
+  {
+    id: 'hmm-glm',
+    title: 'Switching states (HMM-GLM)',
+    summary: 'Hidden Markov model whose states each have a Poisson GLM with neuron-to-neuron coupling filters (Li et al. 2024).',
+    params: hmmGlmParams,
   },
   {
     id: 'ntf-connectome',

@@ -1,0 +1,323 @@
+/**
+ * The GLM M-step: maximise, for every state k and neuron n at once (B = K·N independent problems
+ * of P weights), the posterior-weighted Poisson log-likelihood plus the log prior
+ *
+ *   f_b(w) = Σ_t γ_k(t)·M_n(t)·ℓ_n(t; w) − ½ Σ_p c_bp (w_p − μ_bp)² + e_b(w),
+ *
+ * where the quadratic part carries the ridge and the Gaussian prior, e_b is the one-hot type term
+ * (constant while the types are), fixed coordinates stay at 0 and sign-typed ones within their
+ * bound (projected steps; a coordinate at its bound whose gradient points out is held for the
+ * step). Newton uses exact Hessians from the engine; L-BFGS (two-loop, Hessian-diagonal initial
+ * scaling) needs only gradients. Every step passes a per-problem Armijo test on f_b, so each
+ * problem's objective never decreases (the generalised-EM condition); a step that yields a
+ * non-finite value is halved like any other failed step.
+ */
+import { choleskySolve, LinalgError, tensor } from '../../compute/index.js';
+import type { EvalMode, Evaluation, GlmEvaluator } from './emission.js';
+
+export interface Penalty {
+  /** B × P precision of the quadratic penalty (0 = none). */
+  prec: Float64Array;
+  /** B × P centre of the quadratic penalty. */
+  center: Float64Array;
+  /** B × P, 1 where the weight is held at 0. */
+  fixed: Uint8Array;
+  /** B × P sign constraints: +1 keeps the weight ≥ 0, −1 keeps it ≤ 0, 0 leaves it free. */
+  sign?: Int8Array;
+  /** Non-smooth term per problem (the one-hot type prior); part of the objective the line search sees. */
+  extra?: (b: number, w: Float64Array) => number;
+}
+
+export interface MStepOptions {
+  solver: 'newton' | 'lbfgs';
+  maxIterations: number;
+  /** Stop a problem when its objective improves by less than this (absolute, per problem). */
+  tolerance: number;
+}
+
+export interface MStepResult {
+  w: Float64Array;
+  /** Per-problem objective f_b at w. */
+  f: Float64Array;
+  /** B × P gradient of f at w. */
+  grad: Float64Array;
+  /** B × P diagonal of −∇²f at w (exact under Newton; from the last diagonal evaluation under L-BFGS). */
+  hdiag: Float64Array;
+  /** The evaluation at exactly w (its log-likelihoods feed the next E-step), or null if the last run was elsewhere. */
+  evaluation: Evaluation | null;
+  iterations: number;
+}
+
+const ARMIJO = 1e-4;
+/** Steps are halved at most 30 times before a problem stops for this M-step. */
+const MIN_STEP = 2 ** -30;
+const MEMORY = 8;
+
+function quadratic(pen: Penalty, b: number, w: Float64Array, p: number): number {
+  let v = 0;
+  for (let j = 0; j < p; j++) {
+    const c = pen.prec[b * p + j]!;
+    if (c > 0) {
+      const d = w[j]! - pen.center[b * p + j]!;
+      v -= 0.5 * c * d * d;
+    }
+  }
+  return v;
+}
+
+/** f_b, ∇f_b and the diagonal of −∇²f_b from an evaluation row. */
+function assemble(
+  ev: Evaluation,
+  pen: Penalty,
+  b: number,
+  w: Float64Array,
+  p: number,
+  q: number,
+  out: { f: Float64Array; grad: Float64Array; hdiag: Float64Array; hess?: Float64Array },
+) {
+  out.f[b] = ev.obj![b]! + quadratic(pen, b, w, p) + (pen.extra ? pen.extra(b, w) : 0);
+  for (let j = 0; j < p; j++) {
+    const i = b * p + j;
+    const c = pen.prec[i]!;
+    // Fixed coordinates keep their gradient: the one-hot type proposal reads it.
+    out.grad[i] = ev.grad![i]! - c * (w[j]! - pen.center[i]!);
+  }
+  if (ev.hess) {
+    out.hess!.set(ev.hess.subarray(b * q, (b + 1) * q), b * q);
+    let c = 0;
+    for (let j = 0; j < p; j++) {
+      out.hdiag[b * p + j] = ev.hess[b * q + c]! + pen.prec[b * p + j]!;
+      c += p - j;
+    }
+  } else if (ev.hdiag) {
+    for (let j = 0; j < p; j++) out.hdiag[b * p + j] = ev.hdiag[b * p + j]! + pen.prec[b * p + j]!;
+  }
+}
+
+/** Coordinates a step leaves alone: fixed ones, and sign-bounded ones sitting at 0 whose gradient points out of their half-line. */
+function heldCoordinates(pen: Penalty, b: number, w: Float64Array, g: Float64Array, p: number): Uint8Array {
+  const held = new Uint8Array(p);
+  for (let j = 0; j < p; j++) {
+    const i = b * p + j;
+    const sg = pen.sign?.[i] ?? 0;
+    held[j] = pen.fixed[i] || (sg !== 0 && w[i] === 0 && sg * g[i]! <= 0) ? 1 : 0;
+  }
+  return held;
+}
+
+/** Projects a problem's weights onto its sign constraints. */
+function project(pen: Penalty, b: number, w: Float64Array, p: number): void {
+  if (!pen.sign) return;
+  for (let j = 0; j < p; j++) {
+    const sg = pen.sign[b * p + j]!;
+    if (sg !== 0 && sg * w[b * p + j]! < 0) w[b * p + j] = 0;
+  }
+}
+
+/** Newton direction: solve (−∇²f) d = ∇f over the coordinates not held, with a growing ridge if the matrix is not positive definite. */
+function newtonDirection(
+  hessPacked: Float64Array,
+  pen: Penalty,
+  b: number,
+  g: Float64Array,
+  held: Uint8Array,
+  p: number,
+  q: number,
+): Float64Array {
+  const free: number[] = [];
+  for (let j = 0; j < p; j++) if (!held[j]) free.push(j);
+  const f = free.length;
+  const h = new Float64Array(f * f);
+  const index = new Int32Array(p).fill(-1);
+  free.forEach((j, i) => (index[j] = i));
+  let c = 0;
+  let trace = 0;
+  for (let a = 0; a < p; a++) {
+    for (let bb = a; bb < p; bb++, c++) {
+      const ia = index[a]!;
+      const ib = index[bb]!;
+      if (ia < 0 || ib < 0) continue;
+      const v = hessPacked[b * q + c]! + (a === bb ? pen.prec[b * p + a]! : 0);
+      h[ia * f + ib] = v;
+      h[ib * f + ia] = v;
+      if (a === bb) trace += v;
+    }
+  }
+  const rhs = Float64Array.from(free, (j) => g[b * p + j]!);
+  let ridge = 0;
+  for (let attempt = 0; attempt < 12; attempt++) {
+    const m = ridge > 0 ? h.map((v, i) => (i % (f + 1) === 0 ? v + ridge : v)) : h;
+    try {
+      const sol = choleskySolve(tensor(m, [f, f]), tensor(rhs, [f])).data;
+      const d = new Float64Array(p);
+      free.forEach((j, i) => (d[j] = sol[i]!));
+      return d;
+    } catch (e) {
+      if (!(e instanceof LinalgError)) throw e;
+      ridge = ridge === 0 ? 1e-10 * Math.max(1e-300, trace / Math.max(1, f)) + 1e-12 : ridge * 100;
+    }
+  }
+  throw new LinalgError(`the Hessian of problem ${b} stayed singular after regularisation`);
+}
+
+/** L-BFGS two-loop recursion for ascent: d = H·g with H₀ = diag(1/hdiag). */
+function lbfgsDirection(mem: LbfgsMemory, b: number, g: Float64Array, hdiag: Float64Array, held: Uint8Array, p: number): Float64Array {
+  const d = Float64Array.from(g.subarray(b * p, (b + 1) * p));
+  const count = mem.count[b]!;
+  const alphas = new Float64Array(count);
+  for (let i = count - 1; i >= 0; i--) {
+    const slot = (mem.head[b]! - 1 - (count - 1 - i) + MEMORY * 2) % MEMORY;
+    const s = mem.s.subarray((b * MEMORY + slot) * p, (b * MEMORY + slot + 1) * p);
+    const y = mem.y.subarray((b * MEMORY + slot) * p, (b * MEMORY + slot + 1) * p);
+    let a = 0;
+    for (let j = 0; j < p; j++) a += s[j]! * d[j]!;
+    a *= mem.rho[b * MEMORY + slot]!;
+    alphas[i] = a;
+    for (let j = 0; j < p; j++) d[j] -= a * y[j]!;
+  }
+  for (let j = 0; j < p; j++) d[j] = held[j] ? 0 : d[j]! / Math.max(hdiag[b * p + j]!, 1e-12);
+  for (let i = 0; i < count; i++) {
+    const slot = (mem.head[b]! - count + i + MEMORY * 2) % MEMORY;
+    const s = mem.s.subarray((b * MEMORY + slot) * p, (b * MEMORY + slot + 1) * p);
+    const y = mem.y.subarray((b * MEMORY + slot) * p, (b * MEMORY + slot + 1) * p);
+    let beta = 0;
+    for (let j = 0; j < p; j++) beta += y[j]! * d[j]!;
+    beta *= mem.rho[b * MEMORY + slot]!;
+    for (let j = 0; j < p; j++) d[j] += s[j]! * (alphas[i]! - beta);
+  }
+  return d;
+}
+
+interface LbfgsMemory {
+  s: Float64Array;
+  y: Float64Array;
+  rho: Float64Array;
+  head: Int32Array;
+  count: Int32Array;
+}
+
+/** Stores a curvature pair for ascent (s = step, y = −(g_new − g_old)); skipped unless sᵀy > 0. */
+function remember(mem: LbfgsMemory, b: number, step: Float64Array, gOld: Float64Array, gNew: Float64Array, p: number): void {
+  const slot = mem.head[b]!;
+  let sy = 0;
+  const y = new Float64Array(p);
+  for (let j = 0; j < p; j++) {
+    y[j] = gOld[j]! - gNew[j]!;
+    sy += step[j]! * y[j]!;
+  }
+  if (!(sy > 1e-12)) return;
+  mem.s.set(step, (b * MEMORY + slot) * p);
+  mem.y.set(y, (b * MEMORY + slot) * p);
+  mem.rho[b * MEMORY + slot] = 1 / sy;
+  mem.head[b] = (slot + 1) % MEMORY;
+  mem.count[b] = Math.min(MEMORY, mem.count[b]! + 1);
+}
+
+export async function glmMStep(
+  evaluator: GlmEvaluator,
+  w0: Float64Array,
+  k: number,
+  gamma: Float64Array,
+  pen: Penalty,
+  options: MStepOptions,
+): Promise<MStepResult> {
+  const { n, p } = evaluator.data;
+  const q = evaluator.packedSize;
+  const B = k * n;
+  const newton = options.solver === 'newton';
+  const w = Float64Array.from(w0);
+  for (let i = 0; i < w.length; i++) if (pen.fixed[i]) w[i] = 0;
+  for (let b = 0; b < B; b++) project(pen, b, w, p);
+  const state = {
+    f: new Float64Array(B),
+    grad: new Float64Array(B * p),
+    hdiag: new Float64Array(B * p),
+    hess: newton ? new Float64Array(B * q) : undefined,
+  };
+  const firstMode: EvalMode = newton ? 'newton' : 'diagonal';
+  const laterMode: EvalMode = newton ? 'newton' : 'gradient';
+  let ev = await evaluator.evaluate(w, k, firstMode, gamma);
+  let evAt = Float64Array.from(w);
+  for (let b = 0; b < B; b++) assemble(ev, pen, b, w.subarray(b * p, (b + 1) * p), p, q, state);
+  const mem: LbfgsMemory | null = newton
+    ? null
+    : {
+        s: new Float64Array(B * MEMORY * p),
+        y: new Float64Array(B * MEMORY * p),
+        rho: new Float64Array(B * MEMORY),
+        head: new Int32Array(B),
+        count: new Int32Array(B),
+      };
+  const active = new Set<number>();
+  for (let b = 0; b < B; b++) if (Number.isFinite(state.f[b])) active.add(b);
+  let iterations = 0;
+  const scratch = {
+    f: new Float64Array(B),
+    grad: new Float64Array(B * p),
+    hdiag: new Float64Array(B * p),
+    hess: newton ? new Float64Array(B * q) : undefined,
+  };
+  while (iterations < options.maxIterations && active.size > 0) {
+    iterations++;
+    const dirs = new Map<number, { d: Float64Array; slope: number; alpha: number }>();
+    for (const b of active) {
+      const held = heldCoordinates(pen, b, w, state.grad, p);
+      const d = newton
+        ? newtonDirection(state.hess!, pen, b, state.grad, held, p, q)
+        : lbfgsDirection(mem!, b, state.grad, state.hdiag, held, p);
+      let slope = 0;
+      for (let j = 0; j < p; j++) slope += state.grad[b * p + j]! * d[j]!;
+      // slope/2 is the gain a full Newton step expects.
+      if (!(slope > 2 * options.tolerance)) {
+        active.delete(b);
+        continue;
+      }
+      dirs.set(b, { d, slope, alpha: 1 });
+    }
+    const pending = new Set(dirs.keys());
+    while (pending.size > 0) {
+      const trial = Float64Array.from(w);
+      for (const b of pending) {
+        const { d, alpha } = dirs.get(b)!;
+        for (let j = 0; j < p; j++) trial[b * p + j] = w[b * p + j]! + alpha * d[j]!;
+        project(pen, b, trial, p);
+      }
+      ev = await evaluator.evaluate(trial, k, laterMode, gamma);
+      evAt = trial;
+      for (const b of [...pending]) {
+        const dir = dirs.get(b)!;
+        const wb = trial.subarray(b * p, (b + 1) * p);
+        assemble(ev, pen, b, wb, p, q, scratch);
+        const fNew = scratch.f[b]!;
+        // The projected step's first-order gain replaces α·slope where a bound cut the step.
+        let expected = 0;
+        for (let j = 0; j < p; j++) expected += state.grad[b * p + j]! * (wb[j]! - w[b * p + j]!);
+        if (Number.isFinite(fNew) && expected > 0 && fNew >= state.f[b]! + ARMIJO * expected) {
+          const gain = fNew - state.f[b]!;
+          if (mem) {
+            const step = wb.map((v, j) => v - w[b * p + j]!);
+            remember(mem, b, step, state.grad.subarray(b * p, (b + 1) * p), scratch.grad.subarray(b * p, (b + 1) * p), p);
+          }
+          w.set(wb, b * p);
+          state.f[b] = fNew;
+          state.grad.set(scratch.grad.subarray(b * p, (b + 1) * p), b * p);
+          if (newton) {
+            state.hess!.set(scratch.hess!.subarray(b * q, (b + 1) * q), b * q);
+            state.hdiag.set(scratch.hdiag.subarray(b * p, (b + 1) * p), b * p);
+          }
+          pending.delete(b);
+          if (gain < options.tolerance) active.delete(b);
+        } else {
+          dir.alpha /= 2;
+          if (dir.alpha < MIN_STEP) {
+            pending.delete(b);
+            active.delete(b);
+          }
+        }
+      }
+    }
+  }
+  let same = evAt.length === w.length;
+  for (let i = 0; same && i < w.length; i++) same = evAt[i] === w[i];
+  return { w, f: state.f, grad: state.grad, hdiag: state.hdiag, evaluation: same ? ev : null, iterations };
+}
