@@ -19,6 +19,19 @@ export const ntfConnectomeParams = z.object({
     title: 'Step (frames)',
     description: 'Frames between the starts of consecutive windows (equal to the window: no overlap).',
   }),
+  traces: z
+    .enum(['auto', 'as-is', 'dff'])
+    .default('auto')
+    .meta({
+      title: 'Traces',
+      description:
+        'Affinities are computed on ΔF/F. auto: traces the file calls dF/F, or with any value ≤ 0, are used as they are; strictly positive traces ' +
+        '(raw fluorescence) become ΔF/F = (F − F0)/F0, F0 the 10th percentile over a sliding baseline window, which also removes slow drift. as-is / dff force either.',
+    }),
+  baselineSeconds: z.number().positive().max(3600).default(60).meta({
+    title: 'Baseline window (s)',
+    description: 'Length of the sliding window of the ΔF/F baseline F0.',
+  }),
   affinity: z
     .enum(['pearson', 'coactivation'])
     .default('pearson')
@@ -112,7 +125,8 @@ export const ntfConnectomeParams = z.object({
       title: 'Surrogates',
       description:
         'Null control: the whole pipeline is rerun on data where each neuron’s trace is circularly shifted by its own random offset (one offset per ' +
-        'neuron and recording for all windows). Component p-value = (1 + #{surrogates whose strongest component ≥ its weight}) / (1 + surrogates). 0 skips it.',
+        'neuron and recording for all windows). A component’s strength is the modelled affinity among its strongest community at its peak window; its ' +
+        'p-value = (1 + #{surrogates whose strongest component is at least as strong}) / (1 + surrogates). 0 skips it.',
     }),
   seed: z.int().min(0).default(0).meta({ title: 'Seed', description: 'Seeds random restarts, surrogate shifts and Louvain.' }),
 });
@@ -125,7 +139,12 @@ export interface NtfComponentReport {
   index: number;
   /** λ_r: product of the component's factor norms (factors are unit-norm columns). */
   weight: number;
-  /** Null control p-value of the weight; null when no surrogates were run. */
+  /**
+   * Modelled affinity among its strongest community at its peak window and recording:
+   * weight · community density · max time loading · max recording loading (affinity units).
+   */
+  strength: number;
+  /** Null control p-value of the strength; null when no surrogates were run. */
   pValue: number | null;
   /** Louvain modularity of the component's pair graph. */
   modularity: number;

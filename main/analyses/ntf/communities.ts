@@ -2,12 +2,18 @@
  * Communities of one component: its pair loadings as a weighted undirected graph on the neurons,
  * partitioned by Louvain (graphology-communities-louvain, seeded) with the weighted modularity it
  * reaches. Louvain assigns every node somewhere, including neurons the component does not involve,
- * so a community is kept only when it stands out: at least 2 cells, and a mean internal loading of at
- * least `contrast` times the mean loading of the pairs leaving it. Cells of no kept community are
+ * so membership has to stand out: cells are dropped from their Louvain community (weakest first) while
+ * their mean loading to the other members is below half the community's mean internal loading, and a community is kept when at least 2 cells remain and its mean internal loading is at
+ * least `contrast` times both the mean loading of the pairs leaving it and the component's median
+ * pair loading (its baseline: Louvain also groups background cells whose noise happens to align), and
+ * exceeds the component's mean pair loading (which rejects residue of other components' structure). Cells of no kept community are
  * reported in none.
  */
 import Graph from 'graphology';
 import louvain from 'graphology-communities-louvain';
+
+/** A member takes part at least half as much as the community's typical member. */
+const MEMBER_FRACTION = 2;
 
 export interface CommunityOptions {
   resolution: number;
@@ -38,8 +44,9 @@ export function detectCommunities(weights: Float64Array, n: number, options: Com
   const strength = new Float64Array(n);
   const graph = new Graph({ type: 'undirected' });
   for (let i = 0; i < n; i++) graph.addNode(String(i));
-  // Exact and rounding-level zeros carry no edge; Louvain then leaves uninvolved cells as singletons.
-  const floor = max * 1e-9;
+  // Loadings below 1e-6 of the largest are the solver's numerical residue (its error floor is ~1e-7):
+  // no edge, so Louvain leaves uninvolved cells as singletons.
+  const floor = max * 1e-6;
   let p = 0;
   for (let i = 0; i < n; i++) {
     for (let j = i + 1; j < n; j++, p++) {
@@ -59,12 +66,32 @@ export function detectCommunities(weights: Float64Array, n: number, options: Com
     const c = detailed.communities[String(i)]!;
     groups.set(c, [...(groups.get(c) ?? []), i]);
   }
+  // Most pairs are not in any community of a component, so the median loading is its baseline.
+  const baseline = Float64Array.from(weights).sort()[weights.length >> 1]!;
+  const mean = weights.reduce((a, b) => a + b, 0) / weights.length;
   const kept: Array<{ members: number[]; density: number; total: number }> = [];
   const inside = new Uint8Array(n);
-  for (const members of groups.values()) {
-    if (members.length < 2) continue;
+  for (const group of groups.values()) {
     inside.fill(0);
-    for (const i of members) inside[i] = 1;
+    for (const i of group) inside[i] = 1;
+    let members = group;
+    // Louvain attaches weakly involved cells to some community. Loadings of one component are close to
+    // a product u_i·u_j, so a cell's mean loading to the community against the community's own density
+    // measures u_i against the members' typical u: drop the weakest cell while that falls below one half.
+    for (;;) {
+      const m = members.length;
+      if (m < 2) break;
+      const toIn = members.map((i) => members.reduce((sum, j) => (j === i ? sum : sum + w(i, j)), 0));
+      const density = toIn.reduce((a, b) => a + b, 0) / (m * (m - 1));
+      let worst = -1;
+      toIn.forEach((t, k) => {
+        if (t / (m - 1) < density / MEMBER_FRACTION && (worst < 0 || t < toIn[worst]!)) worst = k;
+      });
+      if (worst < 0) break;
+      inside[members[worst]!] = 0;
+      members = members.filter((_, k) => k !== worst);
+    }
+    if (members.length < 2) continue;
     let internal = 0;
     let leaving = 0;
     for (const i of members) {
@@ -79,7 +106,7 @@ export function detectCommunities(weights: Float64Array, n: number, options: Com
     const density = internal / ((m * (m - 1)) / 2);
     const outside = m * (n - m);
     const boundary = outside > 0 ? leaving / outside : 0;
-    if (density > 0 && density >= options.contrast * boundary)
+    if (density > mean && density >= options.contrast * Math.max(boundary, baseline))
       kept.push({ members: byStrength(members, strength), density, total: internal });
   }
   kept.sort((a, b) => b.total - a.total);

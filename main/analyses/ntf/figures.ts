@@ -178,7 +178,7 @@ function componentFigure(result: AnalysisResult, params: NtfConnectomeParams, c:
   const top = [0.44, 1];
   const bottom = [0, 0.27];
   const layout = paperLayout(
-    `Component ${r + 1}: weight ${c.weight.toPrecision(3)}${fmtP(c.pValue)}, modularity ${c.modularity.toFixed(2)}`,
+    `Component ${r + 1}: strength ${c.strength.toPrecision(3)}${fmtP(c.pValue)}, modularity ${c.modularity.toFixed(2)}`,
     {
       margin: { l: 48, r: 12, t: 36, b: 40 },
       xaxis: paperAxis('', { domain: [0, 0.38], showticklabels: false, ticks: '', type: 'category', anchor: 'y', showline: false }),
@@ -245,7 +245,9 @@ function componentFigure(result: AnalysisResult, params: NtfConnectomeParams, c:
       `Pairwise affinities (${affinity}) in windows of ${params.windowFrames} frames every ${params.stepFrames} frames formed a pairs × windows × recordings tensor, ` +
       `factorized by non-negative CP (${params.algorithm === 'hals' ? 'HALS' : 'multiplicative updates'}, rank ${R}, best of ${params.restarts} restarts). ` +
       `Communities of this component's pair loadings were found by Louvain (resolution ${params.resolution}) and kept at ≥ ${params.communityContrast}× contrast to their surroundings` +
-      (nullCount > 0 ? `; the p-value compares its weight with the strongest component of ${nullCount} circular-shift surrogates.` : '.'),
+      (nullCount > 0
+        ? `; its strength (modelled affinity within its strongest community at its peak) is compared with the strongest component of ${nullCount} circular-shift surrogates.`
+        : '.'),
   };
 }
 
@@ -323,7 +325,7 @@ function nullFigure(components: NtfComponentReport[], maxStrength: number[], max
     }));
   const table: FigureTable = { columns: ['kind', 'index', 'strength', 'modularity'], rows: [] };
   maxStrength.forEach((s, k) => table.rows.push(['surrogate', k, s, maxModularity[k]!]));
-  components.forEach((c) => table.rows.push(['component', c.index + 1, c.weight, c.modularity]));
+  components.forEach((c) => table.rows.push(['component', c.index + 1, c.strength, c.modularity]));
   return {
     key: 'ntf-null',
     title: 'Null control',
@@ -347,13 +349,13 @@ function nullFigure(components: NtfComponentReport[], maxStrength: number[], max
         },
       ],
       layout: paperLayout(`Components against ${maxStrength.length} circular-shift surrogates`, {
-        xaxis: paperAxis('component weight', { domain: [0, 0.44], anchor: 'y' }),
+        xaxis: paperAxis('strength (peak community affinity)', { domain: [0, 0.44], anchor: 'y' }),
         yaxis: paperAxis('surrogates', { anchor: 'x' }),
         xaxis2: paperAxis('modularity', { domain: [0.58, 1], anchor: 'y2' }),
         yaxis2: paperAxis('surrogates', { anchor: 'x2' }),
         shapes: [
           ...lines(
-            components.map((c) => c.weight),
+            components.map((c) => c.strength),
             'x',
           ),
           ...lines(
@@ -366,7 +368,7 @@ function nullFigure(components: NtfComponentReport[], maxStrength: number[], max
           panelLabel('b', 0.52, 1.02),
           ...components.map((c) => ({
             text: `C${c.index + 1}`,
-            x: c.weight,
+            x: c.strength,
             y: 0.92,
             xref: 'x',
             yref: 'paper',
@@ -378,7 +380,7 @@ function nullFigure(components: NtfComponentReport[], maxStrength: number[], max
     },
     table,
     methods:
-      'Each surrogate circularly shifted every neuron’s trace by its own random offset and reran the pipeline; histograms show the strongest surrogate component’s weight (a) and the largest modularity (b), coloured lines the real components.',
+      'Each surrogate circularly shifted every neuron’s trace by its own random offset and reran the pipeline; histograms show the strongest surrogate component’s strength (a) and the largest modularity (b), coloured lines the real components.',
   };
 }
 

@@ -5,6 +5,7 @@
  */
 import type { NtfConnectomeParams } from '../../../shared/analyses/ntf-connectome.js';
 import { StudioError } from '../../../shared/ipc/contract.js';
+import { deltaFOverF } from '../../io/preprocess.js';
 import type { Recording } from '../../io/types.js';
 import type { AnalysisInput } from '../types.js';
 import { pairCount, windowStarts } from './affinity.js';
@@ -12,9 +13,11 @@ import { pairCount, windowStarts } from './affinity.js';
 export interface PreparedRecording {
   /** File the traces came from (for messages and figure legends). */
   source: string;
-  /** n × frames float32, neurons in the common order. */
+  /** n × frames float32, neurons in the common order (ΔF/F when converted). */
   traces: Float32Array;
   frames: number;
+  /** Whether the traces were converted from raw fluorescence to ΔF/F. */
+  converted: boolean;
 }
 
 export interface PreparedInput {
@@ -90,6 +93,33 @@ async function readCommon(recording: Recording, rows: number[]): Promise<Float32
   return out;
 }
 
+/** Frames per second: the stated rate, or the median timestamp step. */
+async function rateOf(recording: Recording): Promise<number> {
+  const tb = recording.meta.timeBase;
+  if (tb.kind === 'rate') return tb.rate;
+  const ts = await recording.timestamps!();
+  const steps = Array.from({ length: ts.length - 1 }, (_, t) => ts[t + 1]! - ts[t]!).sort((a, b) => a - b);
+  return 1 / steps[steps.length >> 1]!;
+}
+
+/** ΔF/F per the `traces` parameter: see its help text. */
+async function normalised(
+  recording: Recording,
+  traces: Float32Array,
+  n: number,
+  params: NtfConnectomeParams,
+): Promise<{ traces: Float32Array; converted: boolean }> {
+  const frames = recording.meta.nFrames;
+  const saysDff = /d\s*f\s*\/\s*f|Δf/i.test(recording.meta.unit ?? '');
+  const convert = params.traces === 'dff' || (params.traces === 'auto' && !saysDff && traces.every((v) => v > 0));
+  if (!convert) return { traces, converted: false };
+  if (!traces.every((v) => v > 0)) {
+    invalid(`traces: 'dff' needs raw fluorescence above 0, but ${name(recording)} has values ≤ 0; use 'as-is' for ΔF/F or z-scored traces`);
+  }
+  const window = Math.max(3, Math.round(params.baselineSeconds * (await rateOf(recording))));
+  return { traces: deltaFOverF(traces, n, frames, { window: Math.min(window, frames), percentile: 10 }), converted: true };
+}
+
 async function windowCentres(recording: Recording, starts: number[], window: number): Promise<Float64Array> {
   const tb = recording.meta.timeBase;
   const centre = (s: number) => s + (window - 1) / 2;
@@ -136,7 +166,8 @@ export async function prepareInput(input: AnalysisInput, params: NtfConnectomePa
   const prepared: PreparedRecording[] = [];
   for (let k = 0; k < recordings.length; k++) {
     const r = recordings[k]!;
-    prepared.push({ source: name(r), traces: await readCommon(r, rows[k]!), frames: r.meta.nFrames });
+    const { traces, converted } = await normalised(r, await readCommon(r, rows[k]!), n, params);
+    prepared.push({ source: name(r), traces, frames: r.meta.nFrames, converted });
   }
   let roiCenters: Float32Array | null = null;
   const first = recordings[0]!;

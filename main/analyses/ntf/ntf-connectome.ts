@@ -89,6 +89,23 @@ function columns(rows: Float64Array, rank: number): NdArray {
   return { dtype: 'float64', shape: [n, rank], data: out };
 }
 
+/**
+ * A component's strength in affinity units: the modelled affinity X̂ among its strongest community at
+ * its peak window and recording, λ_r · density · max f_t · max f_k (the component's mean pair loading
+ * when it has no community). Unlike λ_r alone it is not reached by the diffuse "everyone weakly
+ * correlated" component that any data, surrogates included, produce.
+ */
+function strengthOf(model: NormalisedCp, c: Communities, r: number): number {
+  const [pairs, time, recs] = model.factors;
+  const P = pairs.length / model.weights.length;
+  const W = time.length / model.weights.length;
+  const K = recs.length / model.weights.length;
+  let mean = 0;
+  for (let p = 0; p < P; p++) mean += pairs[r * P + p]!;
+  const density = c.density.length ? Math.max(...c.density) : mean / P;
+  return model.weights[r]! * density * Math.max(...time.subarray(r * W, (r + 1) * W)) * Math.max(...recs.subarray(r * K, (r + 1) * K));
+}
+
 /** (1 + #{null ≥ observed}) / (1 + S). */
 function pValue(observed: number, nulls: readonly number[]): number | null {
   if (nulls.length === 0) return null;
@@ -162,8 +179,9 @@ export const ntfConnectome = defineAnalysis({
       const shifted = circularlyShifted(prepared, ctx.rng.fork());
       const xs = await affinityTensor(engine, prepared, spec, shifted);
       const surrogate = await fitRank(engine, xs, params.rank, params, 1, ctx, work, `surrogate ${s + 1} of ${params.surrogates}`);
-      nullStrength.push(surrogate.model.weights[0]!);
-      nullModularity.push(Math.max(...componentCommunities(surrogate.model, n, params, ctx).map((c) => c.modularity)));
+      const found = componentCommunities(surrogate.model, n, params, ctx);
+      nullStrength.push(Math.max(...found.map((c, r) => strengthOf(surrogate.model, c, r))));
+      nullModularity.push(Math.max(...found.map((c) => c.modularity)));
     }
 
     const R = params.rank;
@@ -173,7 +191,8 @@ export const ntfConnectome = defineAnalysis({
       return {
         index: r,
         weight: model.weights[r]!,
-        pValue: pValue(model.weights[r]!, nullStrength),
+        strength: strengthOf(model, c, r),
+        pValue: pValue(strengthOf(model, c, r), nullStrength),
         modularity: c.modularity,
         modularityPValue: pValue(c.modularity, nullModularity),
         communities: c.communities,
