@@ -5,6 +5,7 @@
 import { channels, isChannel, StudioError, type Channel, type Output, type Parsed, type WireError } from '../shared/ipc/contract.js';
 import { inspectFile } from './io/registry.js';
 import { DataError } from './io/types.js';
+import { listFolder } from './services/files.js';
 import type { Studio } from './services/studio.js';
 
 export type Handlers = {
@@ -67,11 +68,20 @@ export function studioHandlers(studio: Studio): Handlers {
     },
     'datasets.list': ({ projectId }) => studio.datasets.list(projectId),
     'datasets.add': (input) => studio.datasets.add(input),
-    'datasets.remove': ({ id }) => {
+    'datasets.remove': async ({ id }) => {
+      const dataset = store.datasets.get(id);
+      await studio.views.forget(id);
       store.datasets.remove(id);
+      await studio.derived.discard(dataset);
       return { removed: true as const };
     },
     'files.inspect': ({ path }) => inspectFile(path),
+    'files.list': ({ path }) => listFolder(path),
+    'views.info': ({ datasetId, object }) => studio.views.info(datasetId, object),
+    'views.traces': (input) => studio.views.traces(input),
+    'views.raster': (input) => studio.views.raster(input),
+    'views.spikes': (input) => studio.views.spikes(input),
+    'views.rois': (input) => studio.views.rois(input),
     'runs.list': ({ projectId }) => store.runs.list(projectId),
     'runs.get': ({ id }) => store.runs.get(id),
     'runs.array': ({ id, name }) => store.runs.array(id, name),

@@ -2,6 +2,10 @@
 import { correlation } from './correlation/correlation.js';
 import { hmmGlm } from './hmmglm/hmmglm.js';
 import { ntfConnectome } from './ntf/ntf-connectome.js';
+import { binSpikesAnalysis } from './preprocess/bin-spikes.js';
+import { dff } from './preprocess/dff.js';
+import { neuropil } from './preprocess/neuropil.js';
+import { zscore } from './preprocess/zscore.js';
 import { testingAnalyses } from './testing.js';
 import type { Analysis } from './types.js';
 
@@ -9,6 +13,10 @@ const analyses = new Map<string, Analysis>([
   [correlation.id, correlation as unknown as Analysis],
   [hmmGlm.id, hmmGlm as unknown as Analysis],
   [ntfConnectome.id, ntfConnectome as unknown as Analysis],
+  [dff.id, dff as unknown as Analysis],
+  [zscore.id, zscore as unknown as Analysis],
+  [neuropil.id, neuropil as unknown as Analysis],
+  [binSpikesAnalysis.id, binSpikesAnalysis as unknown as Analysis],
 ]);
 const testing = new Map<string, Analysis>(testingAnalyses.map((a) => [a.id, a as unknown as Analysis]));
 

@@ -45,6 +45,8 @@ export interface DatasetRef {
   format: string;
   object: string;
   rate: number | null;
+  /** Orientation of a 2-D matrix when the dataset states it (derived datasets); guessed by the reader otherwise. */
+  layout?: 'neurons-first' | 'time-first';
 }
 
 export interface AnalysisInput {
@@ -66,6 +68,23 @@ export interface AnalysisResult {
    * p-values …): stored with the run and written at the top level of the CLI's result.json.
    */
   report?: Record<string, unknown>;
+  /**
+   * A result array to offer as a new dataset (preprocessing): the job system writes it as .npy
+   * (neurons × frames) into the studio's own folder and registers it with the run's provenance,
+   * in the same transaction that completes the run.
+   */
+  derived?: DerivedOutput;
+}
+
+export interface DerivedOutput {
+  /** Name of the array in `arrays` (2-D, neurons × frames). */
+  array: string;
+  /** Dataset name the user sees. */
+  name: string;
+  /** Frames per second of the array. */
+  rate: number;
+  /** Time of its first frame in seconds (a .npy keeps only the rate: kept as provenance). */
+  start: number;
 }
 
 export interface Analysis<S extends z.ZodObject = z.ZodObject> {

@@ -7,12 +7,13 @@ import { UsageError } from './args.js';
 import { exportFigure } from './commands/export-figure.js';
 import { exportNotebook } from './commands/export-notebook.js';
 import { info } from './commands/info.js';
+import { inspect } from './commands/inspect.js';
 import { projects } from './commands/projects.js';
 import { run } from './commands/run.js';
 import { serve } from './commands/serve.js';
 import { processIO, type CliIO, type Command } from './context.js';
 
-export const COMMANDS: Command[] = [info, serve, projects, run, exportFigure, exportNotebook];
+export const COMMANDS: Command[] = [info, serve, projects, inspect, run, exportFigure, exportNotebook];
 
 function help(io: CliIO): void {
   io.out('usage: cajal <command> [options]\n');

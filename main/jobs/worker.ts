@@ -69,7 +69,7 @@ async function run(job: JobSpec): Promise<void> {
   try {
     const params = analysis.params.parse(job.params);
     for (const d of job.datasets) {
-      recordings.push(await openRecording(d.path, { object: d.object || undefined, rate: d.rate ?? undefined }));
+      recordings.push(await openRecording(d.path, { object: d.object || undefined, rate: d.rate ?? undefined, layout: d.layout }));
     }
     const t1 = performance.now();
     const input = { recording: recordings[0], dataset: job.datasets[0], recordings, datasets: job.datasets };

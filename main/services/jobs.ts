@@ -14,6 +14,7 @@ import { appVersion } from '../paths.js';
 import { FINISHED } from '../store/runs.js';
 import type { Store } from '../store/store.js';
 import type { DatasetService } from './datasets.js';
+import { statedLayout, type DerivedDatasets, type PreparedDataset } from './derived.js';
 import type { EventBus } from './events.js';
 
 const PROGRESS_DB_INTERVAL_MS = 500;
@@ -32,6 +33,8 @@ export class JobService {
   private pool: WorkerPool | null = null;
   private readonly lastDbProgress = new Map<number, number>();
   private readonly waiters = new Map<number, Array<(run: RunSummary) => void>>();
+  /** Results being stored (a derived dataset's file is written first): shutdown waits for them. */
+  private readonly pendingResults = new Set<Promise<void>>();
 
   constructor(
     private readonly store: Store,
@@ -40,6 +43,8 @@ export class JobService {
     private readonly log: Logger,
     private readonly poolOptions: PoolOptions,
     private readonly provider: () => ProviderSetting,
+    /** Registers the derived datasets of preprocessing runs. */
+    private readonly derived?: DerivedDatasets,
   ) {}
 
   boot(): void {
@@ -49,7 +54,7 @@ export class JobService {
       started: (id) => this.publish(this.store.runs.markRunning(id)),
       progress: (id, fraction, message, objective) => this.onProgress(id, fraction, message, objective),
       log: (id, message) => this.log.info(`run ${id}: ${message}`),
-      done: (id, result, figures, timings) => this.onDone(id, result, figures, timings),
+      done: (id, result, figures, timings) => this.storing(this.onDone(id, result, figures, timings)),
       failed: (id, message) => {
         this.log.error(`run ${id} failed: ${message}`);
         this.finish(this.store.runs.finish(id, 'failed', message));
@@ -60,6 +65,7 @@ export class JobService {
 
   async shutdown(): Promise<void> {
     const unfinished = (await this.pool?.close()) ?? [];
+    await Promise.allSettled(this.pendingResults);
     for (const id of unfinished) this.finish(this.store.runs.finish(id, 'interrupted', 'the studio was shut down during this run'));
     this.pool = null;
   }
@@ -99,7 +105,7 @@ export class JobService {
     this.requirePool().submit({
       runId: run.id,
       analysis: request.analysis,
-      datasets: datasets.map((d) => ({ path: d.path, format: d.format, object: d.object, rate: d.rate })),
+      datasets: datasets.map((d) => ({ path: d.path, format: d.format, object: d.object, rate: d.rate, layout: statedLayout(d) })),
       params: parsed.data as Record<string, unknown>,
       provider: this.provider(),
     });
@@ -139,9 +145,19 @@ export class JobService {
     this.events.emit('job.progress', { runId: id, fraction, message, objective });
   }
 
-  private onDone(id: number, result: AnalysisResult, figures: FigureSpec[], timings: Record<string, number>): void {
+  private storing(work: Promise<void>): void {
+    const tracked = work
+      .catch((error: unknown) => this.log.error(`storing results: ${String(error)}`))
+      .finally(() => this.pendingResults.delete(tracked));
+    this.pendingResults.add(tracked);
+  }
+
+  private async onDone(id: number, result: AnalysisResult, figures: FigureSpec[], timings: Record<string, number>): Promise<void> {
+    let derived: PreparedDataset | null = null;
     try {
-      // Results, figures and the final status land together or not at all.
+      // The derived file is written first (outside the transaction, it is slow); its row lands with the run.
+      derived = result.derived && this.derived ? await this.derived.prepare(this.store.runs.get(id), result) : null;
+      // Results, figures, a derived dataset and the final status land together or not at all.
       const run = this.store.tx(() => {
         const summary = this.store.runs.complete(id, {
           metrics: result.metrics,
@@ -151,10 +167,12 @@ export class JobService {
         });
         for (const figure of figures)
           this.store.figures.add({ projectId: summary.projectId, runId: id, datasetId: summary.datasetId, spec: figure });
+        if (derived) this.store.datasets.add({ projectId: summary.projectId, ...derived.dataset });
         return summary;
       });
       this.finish(run);
     } catch (error) {
+      await derived?.discard().catch(() => {});
       const message = `could not store the results: ${error instanceof Error ? error.message : String(error)}`;
       this.log.error(`run ${id}: ${message}`);
       this.finish(this.store.runs.finish(id, 'failed', message));

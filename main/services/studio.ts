@@ -15,9 +15,11 @@ import { appVersion, paths } from '../paths.js';
 import { Store } from '../store/store.js';
 import { ServiceContainer } from './container.js';
 import { DatasetService } from './datasets.js';
+import { DerivedDatasets } from './derived.js';
 import { EventBus } from './events.js';
 import { JobService } from './jobs.js';
 import { NotebookService } from './notebooks.js';
+import { ViewService } from './views.js';
 
 export interface StudioOptions {
   dataDir: string;
@@ -42,6 +44,8 @@ export class Studio {
   readonly events = new EventBus();
   readonly store: Store;
   readonly datasets: DatasetService;
+  readonly derived: DerivedDatasets;
+  readonly views: ViewService;
   readonly jobs: JobService;
   readonly figures: FigureService;
   readonly notebooks: NotebookService;
@@ -60,6 +64,8 @@ export class Studio {
       this.log.error(`the database was corrupt and was moved aside to ${this.store.movedAside}; a new one was created`);
     this.container.add({ name: 'store', shutdown: () => this.store.close() });
     this.datasets = this.container.add(new DatasetService(this.store));
+    this.derived = new DerivedDatasets(join(dataDir, 'derived'), this.datasets);
+    this.views = this.container.add(new ViewService(this.store, this.datasets, this.log));
     const workers = options.workers ?? defaultWorkerCount();
     this.jobs = this.container.add(
       new JobService(
@@ -74,6 +80,7 @@ export class Studio {
           threadsPerWorker: intraOpThreads(workers),
         },
         () => this.providerSetting(),
+        this.derived,
       ),
     );
     this.figures = this.container.add(new FigureService(this.store, this.log, options.figureBackend ?? systemBrowserBackend, join(dataDir, 'exports')));

@@ -7,6 +7,7 @@ import type { z } from 'zod';
 import { correlationParams } from './correlation.js';
 import { hmmGlmParams } from './hmm-glm.js';
 import { ntfConnectomeParams } from './ntf-connectome.js';
+import { binSpikesParams, dffParams, neuropilParams, zScoreParams } from './preprocess.js';
 
 export interface AnalysisDescriptor {
   id: string;
@@ -34,6 +35,30 @@ export const ANALYSES = [
     summary:
       'Windowed pair affinities factorized by non-negative tensor factorization (pairs × time × recordings), with Louvain communities per component and a circular-shift null (Dyballa et al. 2024).',
     params: ntfConnectomeParams,
+  },
+  {
+    id: 'dff',
+    title: 'ΔF/F (sliding-percentile baseline)',
+    summary: 'ΔF/F = (F − F0)/F0 per neuron, F0 a running percentile over a centred window. Adds the result as a dataset.',
+    params: dffParams,
+  },
+  {
+    id: 'zscore',
+    title: 'z-score',
+    summary: 'Each neuron’s trace minus its mean, divided by its standard deviation. Adds the result as a dataset.',
+    params: zScoreParams,
+  },
+  {
+    id: 'neuropil',
+    title: 'Neuropil subtraction (Suite2p)',
+    summary: 'F − r·Fneu with Fneu.npy of the same Suite2p folder. Adds the result as a dataset.',
+    params: neuropilParams,
+  },
+  {
+    id: 'bin-spikes',
+    title: 'Bin spike times',
+    summary: 'Spike counts per unit and bin, NaN outside the unit’s obs_intervals. Adds the counts as a dataset.',
+    params: binSpikesParams,
   },
 ] as const satisfies readonly AnalysisDescriptor[];
 

@@ -12,6 +12,7 @@ import type { NdArray } from '../domain/ndarray.js';
 import type { Notebook, NotebookCell, NotebookSummary } from '../domain/notebook.js';
 import type { Dataset, DatasetFileState, Project, Run, RunStatus, RunSummary } from '../domain/project.js';
 import type { FileInfo } from '../domain/recording.js';
+import type { FolderListing, RasterView, RoiView, SpikeView, TraceView, ViewerInfo } from '../domain/viewer.js';
 import { EXPORT_FORMATS } from '../figures/presets.js';
 
 /** Phantom carrier of a channel's output type; never holds a value at run time. */
@@ -40,6 +41,12 @@ const composition = z
   .strict();
 const cellKind = z.enum(['markdown', 'run', 'figure']);
 const markdown = z.string().max(200_000, 'a cell holds at most 200 000 characters');
+/** A dataset's object to view ('' or absent: the dataset's own object). */
+const viewTarget = { datasetId: id, object: z.string().optional() };
+const indexRange = z.tuple([z.int().min(0), z.int().min(0)]);
+/** Seconds. */
+const timeWindow = z.tuple([z.number(), z.number()]);
+const pixels = z.int().min(1).max(8192);
 
 export const channels = {
   'app.info': channel(empty).returns<AppInfo>(),
@@ -65,6 +72,20 @@ export const channels = {
   ).returns<Dataset>(),
   'datasets.remove': channel(z.object({ id }).strict()).returns<{ removed: true }>(),
   'files.inspect': channel(z.object({ path: z.string().min(1) }).strict()).returns<FileInfo>(),
+  /** A folder's entries for the file browser (the user's home when no path is given). */
+  'files.list': channel(z.object({ path: z.string().optional() }).strict()).returns<FolderListing>(),
+
+  /** Views of a dataset's recording sized to the renderer's pixels: main never sends a whole recording. */
+  'views.info': channel(z.object(viewTarget).strict()).returns<ViewerInfo>(),
+  /** Min/max per neuron and pixel column; `coarse` answers from the overview only (while zooming). */
+  'views.traces': channel(
+    z.object({ ...viewTarget, neurons: indexRange, window: timeWindow, width: pixels, coarse: z.boolean().default(false) }).strict(),
+  ).returns<TraceView>(),
+  'views.raster': channel(
+    z.object({ ...viewTarget, neurons: indexRange, window: timeWindow, width: pixels, height: pixels, coarse: z.boolean().default(false) }).strict(),
+  ).returns<RasterView>(),
+  'views.spikes': channel(z.object({ ...viewTarget, units: indexRange, window: timeWindow, width: pixels }).strict()).returns<SpikeView>(),
+  'views.rois': channel(z.object(viewTarget).strict()).returns<RoiView>(),
 
   'runs.list': channel(z.object({ projectId: id }).strict()).returns<RunSummary[]>(),
   'runs.get': channel(z.object({ id }).strict()).returns<Run>(),
