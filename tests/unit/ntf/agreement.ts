@@ -49,3 +49,15 @@ export function adjustedRandIndex(a: ArrayLike<number>, b: ArrayLike<number>): n
   const max = (sa + sb) / 2;
   return max === expected ? 1 : (index - expected) / (max - expected);
 }
+
+/** Published assemblies (1-based cells, one line each) → label per cell, or −1 for none and −2 for several. */
+export function publishedLabels(text: string, cells: number): Int32Array {
+  const label = new Int32Array(cells).fill(-1);
+  text
+    .trim()
+    .split('\n')
+    .forEach((line, a) => {
+      for (const cell of line.split(',').map((s) => Number(s.trim()) - 1)) label[cell] = label[cell] === -1 ? a : -2;
+    });
+  return label;
+}
