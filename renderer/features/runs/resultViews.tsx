@@ -7,8 +7,16 @@ import type { ComponentType } from 'react';
 import type { Run } from '../../../shared/domain/project';
 import { useQuery } from '../../api/hooks';
 import { FigureCard } from '../figures/FigureCard';
+import { NtfResultView } from '../ntf/NtfResultView';
 
-export const RESULT_VIEWS: Record<string, ComponentType<{ run: Run }>> = {};
+export const RESULT_VIEWS: Record<string, ComponentType<{ run: Run }>> = {
+  'ntf-connectome': NtfResultView,
+};
+
+/** Stored figures an analysis's interactive view already shows (by key); the grid below leaves them out. */
+const SHOWN_IN_VIEW: Record<string, (key: string) => boolean> = {
+  'ntf-connectome': (key) => key.startsWith('ntf-component-'),
+};
 
 export function RunFigures({ run }: { run: Run }) {
   const figures = useQuery('figures.list', { projectId: run.projectId, runId: run.id });
@@ -17,9 +25,11 @@ export function RunFigures({ run }: { run: Run }) {
     <Box sx={{ display: 'flex', flexDirection: 'column', gap: 2 }}>
       {Extra && <Extra run={run} />}
       <Box sx={{ display: 'grid', gridTemplateColumns: 'repeat(auto-fill, minmax(440px, 1fr))', gap: 2 }}>
-        {(figures.data ?? []).map((f) => (
-          <FigureCard key={f.id} figureId={f.id} />
-        ))}
+        {(figures.data ?? [])
+          .filter((f) => !SHOWN_IN_VIEW[run.analysis]?.(f.key))
+          .map((f) => (
+            <FigureCard key={f.id} figureId={f.id} />
+          ))}
       </Box>
     </Box>
   );
