@@ -7,24 +7,19 @@
 import { createHash } from 'node:crypto';
 import { statSync } from 'node:fs';
 import { basename, dirname, extname, join, resolve } from 'node:path';
-import type { Composition, Figure, FigureExport } from '../../shared/domain/figure.js';
+import type { Figure, FigureExport } from '../../shared/domain/figure.js';
 import type { Run } from '../../shared/domain/project.js';
-import { printSize, printSpec, rasterOnlyTraces } from '../../shared/figures/print.js';
+import { exportOptions, panelPlaces } from '../../shared/figures/layout.js';
 import {
-  DEFAULT_PRESET,
   EXPORT_FORMATS,
   ExportOptionsError,
-  MM_PER_INCH,
   panelLetter,
-  presetById,
-  PT_PER_INCH,
-  ptToPx,
-  resolveExportOptions,
   type ExportFormat,
   type ExportOptions,
   type ExportRequest,
 } from '../../shared/figures/presets.js';
-import { composeSvg, gridCells, printSvg } from '../../shared/figures/svg.js';
+import { printSize, printSpec, rasterOnlyTraces } from '../../shared/figures/print.js';
+import { composeSvg, printSvg } from '../../shared/figures/svg.js';
 import { figureTable, toCsv } from '../../shared/figures/table.js';
 import { StudioError } from '../../shared/ipc/contract.js';
 import { appVersion } from '../paths.js';
@@ -54,9 +49,6 @@ export interface ExportPlan {
 }
 
 const EXTENSIONS: Record<ExportFormat, string[]> = { svg: ['.svg'], pdf: ['.pdf'], png: ['.png'], tiff: ['.tif', '.tiff'] };
-
-/** Height of the band above each panel of a multi-panel figure that holds its letter, in letter heights. */
-const LETTER_BAND = 1.5;
 
 const invalid = (message: string) => new StudioError('invalid-input', message);
 
@@ -134,13 +126,10 @@ export class FigureExporter {
       const svg = await backend.renderSvg(printSpec(figure.plot, options, page), { ...page, dpi: options.dpi });
       return printSvg(svg, { widthMm: options.widthMm, heightMm: options.heightMm, title: figure.title });
     }
-    const letterPx = ptToPx(options.panelLetter.pt);
-    const band = letterPx * LETTER_BAND;
-    const cells = gridCells(plan.panels.length, figure.composition.columns, page.widthPx, page.heightPx);
+    const { places, letterPx } = panelPlaces(options, plan.panels.length, figure.composition.columns);
     const panels = [];
     for (const [i, { letter, figure: f }] of plan.panels.entries()) {
-      const cell = cells[i];
-      const plot = { x: cell.x, y: cell.y + band, width: cell.width, height: Math.max(1, cell.height - band) };
+      const { cell, plot } = places[i];
       const svg = await backend.renderSvg(printSpec(f.plot, options, { widthPx: plot.width, heightPx: plot.height }), {
         widthPx: plot.width,
         heightPx: plot.height,
@@ -198,24 +187,6 @@ export class FigureExporter {
       options: { preset: options.preset, widthMm: options.widthMm, heightMm: options.heightMm, dpi: options.dpi, fontPt: options.fontPt },
     });
   }
-}
-
-/**
- * Options of one export: the request's preset (else the multi-panel figure's, else the default)
- * with its overrides; a multi-panel figure without a stored height gets one that fits its grid.
- */
-export function exportOptions(request: Omit<ExportRequest, 'preset'> & { preset?: string }, composition?: Composition): ExportOptions {
-  const preset = request.preset ?? composition?.preset ?? DEFAULT_PRESET;
-  if (!composition) return resolveExportOptions({ ...request, preset });
-  const widthMm = request.widthMm ?? composition.widthMm;
-  const heightMm = request.heightMm ?? composition.heightMm;
-  const base = resolveExportOptions({ ...request, preset, widthMm, heightMm });
-  if (heightMm !== undefined) return base;
-  const cols = Math.max(1, Math.min(composition.columns, composition.panels.length));
-  const rows = Math.max(1, Math.ceil(composition.panels.length / cols));
-  const bandMm = (base.panelLetter.pt / PT_PER_INCH) * MM_PER_INCH * LETTER_BAND;
-  const fit = Math.round(rows * ((base.widthMm / cols) * 0.75 + bandMm));
-  return resolveExportOptions({ ...request, preset, widthMm, heightMm: Math.min(fit, presetById(preset)!.maxHeightMm) });
 }
 
 /** The figure file and the files written beside it; the name must agree with the format. */

@@ -4,9 +4,11 @@ import type { Project } from '../../../shared/domain/project';
 import { useEvent, useQuery } from '../../api/hooks';
 import { AnalysesPanel } from '../analyses/AnalysesPanel';
 import { DatasetsPanel } from '../datasets/DatasetsPanel';
+import { FiguresPanel } from '../figures/FiguresPanel';
+import { NotebooksPanel } from '../notebooks/NotebooksPanel';
 import { RunsPanel } from '../runs/RunsPanel';
 
-export type ProjectTab = 'data' | 'analyses' | 'runs';
+export type ProjectTab = 'data' | 'analyses' | 'runs' | 'figures' | 'notebooks';
 
 export function ProjectView(props: { project: Project; openRun: number | null; onOpenRun: (id: number | null) => void }) {
   const { project } = props;
@@ -14,8 +16,12 @@ export function ProjectView(props: { project: Project; openRun: number | null; o
   const datasets = useQuery('datasets.list', { projectId: project.id });
   const runs = useQuery('runs.list', { projectId: project.id });
   const reloadRuns = runs.reload;
+  const reloadDatasets = datasets.reload;
   useEvent('job.state', (run) => {
-    if (run.projectId === project.id) reloadRuns();
+    if (run.projectId !== project.id) return;
+    reloadRuns();
+    // A finished preprocessing run adds a derived dataset.
+    if (run.status === 'done') reloadDatasets();
   });
   useEffect(() => {
     if (props.openRun !== null) setTab('runs');
@@ -31,6 +37,8 @@ export function ProjectView(props: { project: Project; openRun: number | null; o
           <Tab value="data" label={`Data (${datasets.data?.length ?? 0})`} />
           <Tab value="analyses" label="Analyses" />
           <Tab value="runs" label={`Runs (${runs.data?.length ?? 0})`} />
+          <Tab value="figures" label="Figures" />
+          <Tab value="notebooks" label="Notebooks" />
         </Tabs>
       </Box>
       <Box sx={{ flex: 1, overflow: 'auto', p: 2, minHeight: 0 }}>
@@ -48,6 +56,8 @@ export function ProjectView(props: { project: Project; openRun: number | null; o
           />
         )}
         {tab === 'runs' && <RunsPanel runs={runs.data ?? []} selected={props.openRun} onSelect={props.onOpenRun} />}
+        {tab === 'figures' && <FiguresPanel projectId={project.id} runs={runs.data ?? []} />}
+        {tab === 'notebooks' && <NotebooksPanel projectId={project.id} runs={runs.data ?? []} />}
       </Box>
     </Box>
   );

@@ -17,7 +17,8 @@ import { mmToPx } from '../../../shared/figures/presets.js';
 import { paperAxis, paperLayout } from '../../../shared/figures/style.js';
 import { StudioError } from '../../../shared/ipc/contract.js';
 import { tempDir } from '../helpers.js';
-import { pdfFonts, pdfPageSize, readTiff, studioWithRun, type StudioWithRun } from './helpers.js';
+import { studioWithRun, type StudioWithRun } from './helpers.js';
+import { pdfFonts, pdfPageSize, readTiff } from './readers.js';
 
 const MM_PER_PT = 25.4 / 72;
 const dir = tempDir('cajal-figures-');

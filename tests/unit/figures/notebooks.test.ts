@@ -12,7 +12,8 @@ import { findBrowser } from '../../../main/figures/browser-path.js';
 import type { Notebook } from '../../../shared/domain/notebook.js';
 import { StudioError } from '../../../shared/ipc/contract.js';
 import { tempDir } from '../helpers.js';
-import { pdfFonts, pdfPageSize, studioWithRun, type StudioWithRun } from './helpers.js';
+import { studioWithRun, type StudioWithRun } from './helpers.js';
+import { pdfFonts, pdfPageSize } from './readers.js';
 
 const dir = tempDir('cajal-notebooks-');
 let s: StudioWithRun;

@@ -12,7 +12,7 @@ import { writeAllOrNothing } from '../../../main/figures/files.js';
 import { crc32, decodePng, encodeChunks, pngChunks, pngResolution, withResolution } from '../../../main/figures/png.js';
 import { encodeTiff, lzwEncode } from '../../../main/figures/tiff.js';
 import { tempDir } from '../helpers.js';
-import { lzwDecode, readTiff } from './helpers.js';
+import { lzwDecode, readTiff } from './readers.js';
 
 const fixtures = resolve(import.meta.dirname, '../../fixtures/figures');
 const fixture = (name: string) => new Uint8Array(readFileSync(join(fixtures, name)));
