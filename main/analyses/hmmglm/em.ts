@@ -12,10 +12,13 @@
  */
 import { CancelledError, type CancellationToken } from '../types.js';
 import type { Rng } from '../../util/rng.js';
-import type { GlmEvaluator, Evaluation } from './emission.js';
+import type { GlmEvaluator } from './emission.js';
 import { type Segment, logForwardBackward, type Posteriors } from './forwardBackward.js';
-import { glmMStep, type MStepResult } from './glmStep.js';
+import { glmMStep, type LbfgsMemory, lbfgsMemory, type MStepResult } from './glmStep.js';
 import { PriorModel, type PriorConfig } from './priors.js';
+
+const NEWTON_STEPS = 30;
+const LBFGS_STEPS = 4;
 
 export interface EmOptions {
   k: number;
@@ -100,12 +103,16 @@ async function weightStep(
   prior: PriorModel,
   options: EmOptions,
   scale: number,
+  memory: LbfgsMemory | undefined,
 ): Promise<MStepResult> {
   const b = k * evaluator.data.n;
+  // L-BFGS takes a few steps per EM iteration (a generalised M-step): the posteriors move under it anyway.
   const m = {
     solver: options.solver,
-    maxIterations: options.solver === 'newton' ? 30 : 20,
+    maxIterations: options.solver === 'newton' ? NEWTON_STEPS : LBFGS_STEPS,
     tolerance: Math.max(1e-10, (1e-2 * options.tolerance * scale) / b),
+    memory,
+    freshDiagonal: prior.config.kind === 'onehot',
   };
   const first = await glmMStep(evaluator, w, k, gamma, prior.penalty(), m);
   if (prior.config.kind !== 'onehot') return first;
@@ -115,14 +122,11 @@ async function weightStep(
   prior.types = proposed;
   const second = await glmMStep(evaluator, first.w, k, gamma, prior.penalty(), m);
   const { n, p } = evaluator.data;
-  let reverted = false;
   for (let q = 0; q < b; q++) {
     if (second.f[q]! >= first.f[q]!) continue;
-    reverted = true;
     second.w.set(first.w.subarray(q * p, (q + 1) * p), q * p);
     proposed.set(kept.subarray(q * n, (q + 1) * n), q * n);
   }
-  if (reverted) second.evaluation = null;
   return second;
 }
 
@@ -139,7 +143,7 @@ export async function fitEm(
   const prior = init.prior;
   const objectiveHistory: number[] = [];
   const logLikelihoodHistory: number[] = [];
-  let ev: Evaluation = await evaluator.evaluate(w, k, 'value');
+  let logB = await evaluator.emissions(w, k);
   let good: {
     w: Float64Array;
     transition: Float64Array;
@@ -151,8 +155,9 @@ export async function fitEm(
   let converged = false;
   let stopReason = 'reached the maximum number of iterations';
   let decreases = 0;
+  const memory = options.solver === 'lbfgs' ? lbfgsMemory(k * evaluator.data.n, evaluator.data.p) : undefined;
   for (let it = 0; ; it++) {
-    const post = logForwardBackward(ev.logB, k, transition, initial, segments);
+    const post = logForwardBackward(logB, k, transition, initial, segments);
     const objective =
       post.logLikelihood +
       prior.logPrior(w) +
@@ -178,10 +183,10 @@ export async function fitEm(
     if (it >= options.maxIterations) break;
     if (options.token?.cancelled) throw new CancelledError();
     ({ transition, initial } = updateTransitions(post, segments, k, transition, options.transitionConcentration, options.stickiness));
-    const step = await weightStep(evaluator, w, k, post.gamma, prior, options, Math.abs(objective));
+    const step = await weightStep(evaluator, w, k, post.gamma, prior, options, Math.abs(objective), memory);
     w = step.w;
     prior.updateHyper(w);
-    ev = step.evaluation ?? (await evaluator.evaluate(w, k, 'value'));
+    logB = await evaluator.emissions(w, k);
   }
   const g = good!;
   return {

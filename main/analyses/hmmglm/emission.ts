@@ -1,17 +1,25 @@
 /**
- * The dense part of the HMM-GLM on the engine: for weights W (K × N × P) and a design X (T × P), one
- * fused graph gives the per-bin, per-state Poisson log-likelihoods (T × K, for the E-step) and, for
+ * The dense part of the HMM-GLM on the engine: for weights W (K × N × P) and a design X (T × P),
+ * fused graphs give the per-bin, per-state Poisson log-likelihoods (T × K, for the E-step) and, for
  * the M-step, every neuron's and state's posterior-weighted objective with its gradient and Hessian
  * (or the Hessian's diagonal). Time is processed in chunks so intermediates of T × K × N stay small;
- * the graphs are compiled once per fit and run once per chunk.
+ * the graphs are compiled once per evaluator and run once per chunk.
  *
  * Model per state k and neuron n: z = X W[k, n]ᵀ, λ = exp(z) or softplus(z), and the Poisson term
  * ℓ = s·log λ − λ (the log s! constant is added in JS), masked by the observed bins M.
+ *
+ * With the exp link the objective splits into a part linear in W, Σ_t γ M s z = W·C with
+ * C = Xᵀ(γ ⊗ M·s) fixed while γ is, and Σ_t γ M λ, which is the bias column of Xᵀ(γ M λ): an
+ * M-step evaluation is then one exp and one product per element of T × K × N plus two matrix
+ * products. `float32` runs the graphs in single precision (products and per-chunk sums; chunks are
+ * accumulated in float64), which halves the memory traffic for large designs; the rounding it adds
+ * to the objective is about 1e-7 of its size.
  */
-import { type CompiledGraph, type Engine, GraphBuilder, type Value, tensor } from '../../compute/index.js';
+import { type CompiledGraph, type Engine, GraphBuilder, type Tensor, type Value, tensor } from '../../compute/index.js';
 
 export type Link = 'exp' | 'softplus';
-/** value: log-likelihoods only; newton: + objective, gradient, packed Hessian; gradient: + objective, gradient; diagonal: + Hessian diagonal. */
+export type Precision = 'float64' | 'float32';
+/** value: log-likelihoods; gradient: objective and gradient; newton: + packed Hessian; diagonal: + Hessian diagonal. */
 export type EvalMode = 'value' | 'newton' | 'gradient' | 'diagonal';
 
 export interface GlmData {
@@ -29,8 +37,8 @@ export interface GlmData {
 }
 
 export interface Evaluation {
-  /** T × K emission log-likelihoods including log s!. */
-  logB: Float64Array;
+  /** T × K emission log-likelihoods including log s! ('value' only). */
+  logB?: Float64Array;
   /** K·N posterior-weighted objectives. */
   obj?: Float64Array;
   /** K·N × P gradients. */
@@ -54,96 +62,139 @@ export function packedPairs(p: number): Int32Array {
   return pairs;
 }
 
-/** Elements of one T × K × N intermediate per chunk (8 bytes each). */
+/** Elements of one T × K × N intermediate per chunk. */
 const CHUNK_ELEMENTS = 1 << 21;
 
-function buildGraph(link: Link, mode: EvalMode): GraphBuilder {
-  const g = new GraphBuilder();
-  const X = g.input('X', 'float64', ['T', 'P']);
-  const S = g.input('S', 'float64', ['T', 'N']);
-  const M = g.input('M', 'float64', ['T', 'N']);
-  const W = g.input('W', 'float64', ['K', 'N', 'P']);
+type GraphKind = EvalMode | 'linear';
+
+interface Shape {
+  link: Link;
+  dtype: Precision;
+  masked: boolean;
+}
+
+/** z (T × K × N) from X and W, with the observed mask and counts broadcast to match. */
+function linearPredictor(g: GraphBuilder, dtype: Precision) {
+  const X = g.input('X', dtype, ['T', 'P']);
+  const W = g.input('W', dtype, ['K', 'N', 'P']);
   const z2 = g.matmul(X, g.reshape(W, [-1, g.dim(W, 2)]), { transB: true });
   const z = g.reshape(z2, [g.dim(X, 0), g.dim(W, 0), g.dim(W, 1)]);
-  const s = g.unsqueeze(S, 1);
-  const mask = g.unsqueeze(M, 1);
-  let rate: Value;
-  let logRate: Value;
-  let sig: Value | null = null;
-  if (link === 'exp') {
-    rate = g.exp(z);
-    logRate = z;
-  } else {
-    rate = g.softplus(z);
-    logRate = g.log(rate);
-    sig = g.sigmoid(z);
-  }
-  const ell = g.sub(g.mul(s, logRate), rate);
-  g.output('logB', g.sum(g.mul(mask, ell), 2));
-  if (mode === 'value') return g;
+  return { X, W, z };
+}
 
-  const G = g.input('G', 'float64', ['T', 'K']);
-  const weight = g.mul(g.unsqueeze(G, 2), mask);
-  g.output('obj', g.sum(g.mul(weight, ell), 0));
-  const flat = (v: Value) => g.reshape(v, [g.dim(X, 0), -1]);
-  let d1: Value;
+function buildGraph(kind: GraphKind, { link, dtype, masked }: Shape): GraphBuilder {
+  const g = new GraphBuilder();
+  const flat = (v: Value, like: Value) => g.reshape(v, [g.dim(like, 0), -1]);
+  if (kind === 'linear') {
+    // C = Xᵀ(γ ⊗ M·s): the part of the exp-link objective that is linear in W.
+    const X = g.input('X', dtype, ['T', 'P']);
+    const G = g.input('G', dtype, ['T', 'K']);
+    const MS = g.input('MS', dtype, ['T', 'N']);
+    g.output('C', g.matmul(flat(g.mul(g.unsqueeze(G, 2), g.unsqueeze(MS, 1)), X), X, { transA: true }));
+    return g;
+  }
+  const { X, z } = linearPredictor(g, dtype);
+  const mask = masked ? g.unsqueeze(g.input('M', dtype, ['T', 'N']), 1) : null;
+  const masking = (v: Value) => (mask ? g.mul(mask, v) : v);
+  if (kind === 'value') {
+    const s = g.unsqueeze(g.input('S', dtype, ['T', 'N']), 1);
+    const rate = link === 'exp' ? g.exp(z) : g.softplus(z);
+    const logRate = link === 'exp' ? z : g.log(rate);
+    g.output('logB', g.sum(masking(g.sub(g.mul(s, logRate), rate)), 2));
+    return g;
+  }
+  const G = g.unsqueeze(g.input('G', dtype, ['T', 'K']), 2);
   let d2: Value;
   if (link === 'exp') {
-    d1 = g.sub(s, rate);
-    d2 = rate;
+    // Xᵀ(γ M λ): the gradient's data-dependent part; its bias column is Σ_t γ M λ.
+    const weighted = masking(g.mul(G, g.exp(z)));
+    d2 = weighted;
+    g.output('grad', g.matmul(flat(weighted, X), X, { transA: true }));
   } else {
+    const s = g.unsqueeze(g.input('S', dtype, ['T', 'N']), 1);
+    const rate = g.softplus(z);
+    const sg = g.sigmoid(z);
+    const weight = masking(G);
+    g.output('obj', g.sum(g.mul(weight, g.sub(g.mul(s, g.log(rate)), rate)), 0));
     // ℓ' = (s/λ − 1)·σ;  −ℓ'' = s(σ² − λσ(1 − σ))/λ² + σ(1 − σ)
-    const sg = sig!;
     const dsg = g.mul(sg, g.sub(1, sg));
-    d1 = g.mul(g.sub(g.div(s, rate), 1), sg);
-    d2 = g.add(g.div(g.mul(s, g.sub(g.square(sg), g.mul(rate, dsg))), g.square(rate)), dsg);
+    const d1 = g.mul(g.sub(g.div(s, rate), 1), sg);
+    d2 = g.mul(weight, g.add(g.div(g.mul(s, g.sub(g.square(sg), g.mul(rate, dsg))), g.square(rate)), dsg));
+    g.output('grad', g.matmul(flat(g.mul(weight, d1), X), X, { transA: true }));
   }
-  g.output('grad', g.matmul(flat(g.mul(weight, d1)), X, { transA: true }));
-  if (mode === 'gradient') return g;
-  const h = flat(g.mul(weight, d2));
-  if (mode === 'newton') {
-    const U = g.input('U', 'float64', ['T', 'Q']);
-    g.output('hess', g.matmul(h, U, { transA: true }));
-  } else {
-    const X2 = g.input('X2', 'float64', ['T', 'P']);
-    g.output('hdiag', g.matmul(h, X2, { transA: true }));
-  }
+  if (kind === 'newton') g.output('hess', g.matmul(flat(d2, X), g.input('U', dtype, ['T', 'Q']), { transA: true }));
+  if (kind === 'diagonal') g.output('hdiag', g.matmul(flat(d2, X), g.input('X2', dtype, ['T', 'P']), { transA: true }));
   return g;
+}
+
+function cast(data: Float64Array, dtype: Precision): Float64Array | Float32Array {
+  return dtype === 'float64' ? data : Float32Array.from(data);
+}
+
+export interface EvaluatorOptions {
+  precision?: Precision;
+  /** Bins per graph run; by default as many as keep a T × K × N intermediate near 2M values. */
+  chunkRows?: number;
 }
 
 /** Evaluates the model on one data set; graphs and the Hessian's pair products are built on first use. */
 export class GlmEvaluator {
-  private readonly graphs = new Map<EvalMode, CompiledGraph>();
-  private pairProducts: Float64Array | null = null;
-  private squares: Float64Array | null = null;
-  /** Evaluations run so far (graph runs / chunks), for benchmarks and tests. */
+  private readonly graphs = new Map<GraphKind, CompiledGraph>();
+  private readonly inputs = new Map<string, Float64Array | Float32Array>();
+  private readonly shape: Shape;
+  private linearTerm: { gamma: Float64Array; k: number; c: Float64Array } | null = null;
+  /** Graph runs so far (one per chunk), for benchmarks and tests. */
+  graphRuns = 0;
+  /** Evaluations so far. */
   evaluations = 0;
 
   constructor(
     private readonly engine: Engine,
     readonly data: GlmData,
     readonly link: Link,
-    /** Bins per graph run; by default as many as keep a T × K × N intermediate near 16 MB. */
-    private readonly chunkRows?: number,
-  ) {}
+    private readonly options: EvaluatorOptions = {},
+  ) {
+    this.shape = { link, dtype: options.precision ?? 'float64', masked: data.m.some((v) => v !== 1) };
+  }
+
+  get precision(): Precision {
+    return this.shape.dtype;
+  }
 
   get packedSize(): number {
     return (this.data.p * (this.data.p + 1)) / 2;
   }
 
-  private graph(mode: EvalMode): CompiledGraph {
-    let c = this.graphs.get(mode);
+  private graph(kind: GraphKind): CompiledGraph {
+    let c = this.graphs.get(kind);
     if (!c) {
-      c = this.engine.compile(buildGraph(this.link, mode));
-      this.graphs.set(mode, c);
+      c = this.engine.compile(buildGraph(kind, this.shape));
+      this.graphs.set(kind, c);
     }
     return c;
   }
 
-  /** x_p·x_q per bin for p ≤ q: the Hessian of every neuron and state is then one product with the weights. */
-  private pairs(): Float64Array {
-    if (!this.pairProducts) {
-      const { x, t, p } = this.data;
+  /** The data in the graphs' precision, built once: X, S, M, M·S, X² and the pair products x_p·x_q (p ≤ q). */
+  private input(name: 'X' | 'S' | 'M' | 'MS' | 'X2' | 'U'): Float64Array | Float32Array {
+    let v = this.inputs.get(name);
+    if (v) return v;
+    const { x, s, m, t, p } = this.data;
+    const dtype = this.shape.dtype;
+    if (name === 'X') v = cast(x, dtype);
+    else if (name === 'S') v = cast(s, dtype);
+    else if (name === 'M') v = cast(m, dtype);
+    else if (name === 'MS')
+      v = cast(
+        s.map((c, i) => c * m[i]!),
+        dtype,
+      );
+    else if (name === 'X2')
+      v = cast(
+        x.map((c) => c * c),
+        dtype,
+      );
+    else {
+      // With these, every neuron's and state's Hessian is one product with the weights.
       const q = this.packedSize;
       const pairs = packedPairs(p);
       const u = new Float64Array(t * q);
@@ -151,58 +202,110 @@ export class GlmEvaluator {
         const row = r * p;
         for (let c = 0; c < q; c++) u[r * q + c] = x[row + pairs[2 * c]!]! * x[row + pairs[2 * c + 1]!]!;
       }
-      this.pairProducts = u;
+      v = cast(u, dtype);
     }
-    return this.pairProducts;
+    this.inputs.set(name, v);
+    return v;
   }
 
-  private squared(): Float64Array {
-    if (!this.squares) this.squares = this.data.x.map((v) => v * v);
-    return this.squares;
+  private async runChunks(
+    kind: GraphKind,
+    k: number,
+    feeds: (a: number, b: number) => Record<string, Tensor>,
+    each: (out: Record<string, Tensor>, a: number, b: number) => void,
+  ): Promise<void> {
+    const { t, n } = this.data;
+    const width = Math.max(k * n, kind === 'newton' ? this.packedSize : 1);
+    const chunk = this.options.chunkRows ?? Math.max(64, Math.floor(CHUNK_ELEMENTS / width));
+    const graph = this.graph(kind);
+    for (let a = 0; a < t; a += chunk) {
+      const b = Math.min(t, a + chunk);
+      each(await graph.run(feeds(a, b)), a, b);
+      this.graphRuns++;
+    }
+  }
+
+  private slice(name: 'X' | 'S' | 'M' | 'MS' | 'X2' | 'U', a: number, b: number, cols: number): Tensor {
+    return tensor(this.input(name).subarray(a * cols, b * cols), [b - a, cols]);
+  }
+
+  private async linear(gamma: Float64Array, k: number): Promise<Float64Array> {
+    if (this.linearTerm?.gamma === gamma && this.linearTerm.k === k) return this.linearTerm.c;
+    const { n, p } = this.data;
+    const c = new Float64Array(k * n * p);
+    const g = cast(gamma, this.shape.dtype);
+    await this.runChunks(
+      'linear',
+      k,
+      (a, b) => ({ X: this.slice('X', a, b, p), MS: this.slice('MS', a, b, n), G: tensor(g.subarray(a * k, b * k), [b - a, k]) }),
+      (out) => accumulate(c, out.C!.data),
+    );
+    this.linearTerm = { gamma, k, c };
+    return c;
+  }
+
+  /** The T × K emission log-likelihoods (log s! included) of weights W (K × N × P). */
+  async emissions(w: Float64Array, k: number): Promise<Float64Array> {
+    return (await this.evaluate(w, k, 'value')).logB!;
   }
 
   /** W is K × N × P; gamma (T × K) is needed for every mode but 'value'. */
   async evaluate(w: Float64Array, k: number, mode: EvalMode, gamma?: Float64Array): Promise<Evaluation> {
-    const { x, s, m, logFact, t, n, p } = this.data;
+    this.evaluations++;
+    const { logFact, t, n, p } = this.data;
     const kn = k * n;
     const q = this.packedSize;
-    const graph = this.graph(mode);
-    const width = Math.max(kn, mode === 'newton' ? q : 1);
-    const chunk = this.chunkRows ?? Math.max(64, Math.floor(CHUNK_ELEMENTS / width));
-    const logB = new Float64Array(t * k);
-    const out: Evaluation = { logB };
-    if (mode !== 'value') {
-      if (!gamma) throw new Error('the M-step evaluation needs state posteriors');
-      out.obj = new Float64Array(kn);
-      out.grad = new Float64Array(kn * p);
-      if (mode === 'newton') out.hess = new Float64Array(kn * q);
-      if (mode === 'diagonal') out.hdiag = new Float64Array(kn * p);
+    const W = tensor(cast(w, this.shape.dtype), [k, n, p]);
+    const base = (a: number, b: number): Record<string, Tensor> => {
+      const f: Record<string, Tensor> = { X: this.slice('X', a, b, p), W };
+      if (this.shape.masked) f.M = this.slice('M', a, b, n);
+      return f;
+    };
+    if (mode === 'value') {
+      const logB = new Float64Array(t * k);
+      await this.runChunks(
+        'value',
+        k,
+        (a, b) => ({ ...base(a, b), S: this.slice('S', a, b, n) }),
+        (out, a, b) => {
+          const lb = out.logB!.data;
+          for (let r = a; r < b; r++) for (let j = 0; j < k; j++) logB[r * k + j] = lb[(r - a) * k + j]! - logFact[r]!;
+        },
+      );
+      return { logB };
     }
-    const W = tensor(w, [k, n, p]);
-    for (let a = 0; a < t; a += chunk) {
-      const b = Math.min(t, a + chunk);
-      const rows = b - a;
-      const feeds: Record<string, ReturnType<typeof tensor>> = {
-        X: tensor(x.subarray(a * p, b * p), [rows, p]),
-        S: tensor(s.subarray(a * n, b * n), [rows, n]),
-        M: tensor(m.subarray(a * n, b * n), [rows, n]),
-        W,
-      };
-      if (mode !== 'value') feeds.G = tensor(gamma!.subarray(a * k, b * k), [rows, k]);
-      if (mode === 'newton') feeds.U = tensor(this.pairs().subarray(a * q, b * q), [rows, q]);
-      if (mode === 'diagonal') feeds.X2 = tensor(this.squared().subarray(a * p, b * p), [rows, p]);
-      const r = await graph.run(feeds);
-      this.evaluations++;
-      const lb = r.logB!.data;
-      for (let i = 0; i < rows; i++) {
-        const c = logFact[a + i]!;
-        for (let j = 0; j < k; j++) logB[(a + i) * k + j] = lb[i * k + j]! - c;
+    if (!gamma) throw new Error('the M-step evaluation needs state posteriors');
+    const g = cast(gamma, this.shape.dtype);
+    const out: Evaluation = { obj: new Float64Array(kn), grad: new Float64Array(kn * p) };
+    if (mode === 'newton') out.hess = new Float64Array(kn * q);
+    if (mode === 'diagonal') out.hdiag = new Float64Array(kn * p);
+    const exp = this.link === 'exp';
+    await this.runChunks(
+      mode,
+      k,
+      (a, b) => {
+        const f: Record<string, Tensor> = { ...base(a, b), G: tensor(g.subarray(a * k, b * k), [b - a, k]) };
+        if (!exp) f.S = this.slice('S', a, b, n);
+        if (mode === 'newton') f.U = this.slice('U', a, b, q);
+        if (mode === 'diagonal') f.X2 = this.slice('X2', a, b, p);
+        return f;
+      },
+      (r) => {
+        accumulate(out.grad!, r.grad!.data);
+        if (!exp) accumulate(out.obj!, r.obj!.data);
+        if (out.hess) accumulate(out.hess, r.hess!.data);
+        if (out.hdiag) accumulate(out.hdiag, r.hdiag!.data);
+      },
+    );
+    if (exp) {
+      // grad holds Xᵀ(γMλ) so far: objective W·C − ΣγMλ (the bias column), gradient C − Xᵀ(γMλ).
+      const c = await this.linear(gamma, k);
+      for (let b = 0; b < kn; b++) {
+        let lin = 0;
+        for (let j = 0; j < p; j++) lin += w[b * p + j]! * c[b * p + j]!;
+        out.obj![b] = lin - out.grad![b * p + p - 1]!;
+        for (let j = 0; j < p; j++) out.grad![b * p + j] = c[b * p + j]! - out.grad![b * p + j]!;
       }
-      if (mode === 'value') continue;
-      accumulate(out.obj!, r.obj!.data);
-      accumulate(out.grad!, r.grad!.data);
-      if (out.hess) accumulate(out.hess, r.hess!.data);
-      if (out.hdiag) accumulate(out.hdiag, r.hdiag!.data);
     }
     return out;
   }

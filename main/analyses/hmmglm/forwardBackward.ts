@@ -55,22 +55,25 @@ export function logForwardBackward(
   for (const [a, b] of segments) {
     if (b <= a) continue;
     for (let r = a; r < b; r++) {
+      const row = r * k;
       for (let j = 0; j < k; j++) {
-        if (r === a) alpha[r * k + j] = logPi[j]! + logB[r * k + j]!;
+        if (r === a) alpha[row + j] = logPi[j]! + logB[row + j]!;
         else {
-          for (let i = 0; i < k; i++) tmp[i] = alpha[(r - 1) * k + i]! + logP[i * k + j]!;
-          alpha[r * k + j] = logsumexp(tmp, k) + logB[r * k + j]!;
+          for (let i = 0; i < k; i++) tmp[i] = alpha[row - k + i]! + logP[i * k + j]!;
+          alpha[row + j] = logsumexp(tmp, k) + logB[row + j]!;
         }
       }
-      const c = logsumexp(alpha.subarray(r * k, (r + 1) * k), k);
+      for (let j = 0; j < k; j++) tmp[j] = alpha[row + j]!;
+      const c = logsumexp(tmp, k);
       logC[r] = c;
       total += c;
-      for (let j = 0; j < k; j++) alpha[r * k + j] -= c;
+      for (let j = 0; j < k; j++) alpha[row + j] -= c;
     }
     for (let j = 0; j < k; j++) beta[(b - 1) * k + j] = 0;
     for (let r = b - 2; r >= a; r--) {
+      const next = (r + 1) * k;
       for (let i = 0; i < k; i++) {
-        for (let j = 0; j < k; j++) tmp[j] = logP[i * k + j]! + logB[(r + 1) * k + j]! + beta[(r + 1) * k + j]!;
+        for (let j = 0; j < k; j++) tmp[j] = logP[i * k + j]! + logB[next + j]! + beta[next + j]!;
         beta[r * k + i] = logsumexp(tmp, k) - logC[r + 1]!;
       }
     }
@@ -78,10 +81,11 @@ export function logForwardBackward(
       for (let j = 0; j < k; j++) gamma[r * k + j] = Math.exp(alpha[r * k + j]! + beta[r * k + j]!);
     }
     for (let r = a; r + 1 < b; r++) {
+      const next = (r + 1) * k;
+      for (let j = 0; j < k; j++) tmp[j] = logB[next + j]! + beta[next + j]! - logC[r + 1]!;
       for (let i = 0; i < k; i++) {
-        for (let j = 0; j < k; j++) {
-          xi[i * k + j] += Math.exp(alpha[r * k + i]! + logP[i * k + j]! + logB[(r + 1) * k + j]! + beta[(r + 1) * k + j]! - logC[r + 1]!);
-        }
+        const ai = alpha[r * k + i]!;
+        for (let j = 0; j < k; j++) xi[i * k + j] += Math.exp(ai + logP[i * k + j]! + tmp[j]!);
       }
     }
   }

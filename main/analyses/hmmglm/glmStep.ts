@@ -33,6 +33,10 @@ export interface MStepOptions {
   maxIterations: number;
   /** Stop a problem when its objective improves by less than this (absolute, per problem). */
   tolerance: number;
+  /** L-BFGS curvature pairs carried from one M-step to the next (the posteriors change little between EM iterations). */
+  memory?: LbfgsMemory;
+  /** L-BFGS: evaluate the Hessian diagonal afresh (the one-hot type proposals need it); otherwise the memory's is reused. */
+  freshDiagonal?: boolean;
 }
 
 export interface MStepResult {
@@ -41,15 +45,13 @@ export interface MStepResult {
   f: Float64Array;
   /** B × P gradient of f at w. */
   grad: Float64Array;
-  /** B × P diagonal of −∇²f at w (exact under Newton; from the last diagonal evaluation under L-BFGS). */
+  /** B × P diagonal of −∇²f (exact at w under Newton; from the last diagonal evaluation under L-BFGS). */
   hdiag: Float64Array;
-  /** The evaluation at exactly w (its log-likelihoods feed the next E-step), or null if the last run was elsewhere. */
-  evaluation: Evaluation | null;
   iterations: number;
 }
 
 const ARMIJO = 1e-4;
-/** Steps are halved at most 30 times before a problem stops for this M-step. */
+/** A problem whose step was halved this often stops for this M-step. */
 const MIN_STEP = 2 ** -30;
 const MEMORY = 8;
 
@@ -188,12 +190,25 @@ function lbfgsDirection(mem: LbfgsMemory, b: number, g: Float64Array, hdiag: Flo
   return d;
 }
 
-interface LbfgsMemory {
+export interface LbfgsMemory {
+  /** Initial scaling: the diagonal of −∇²f from the last diagonal evaluation. */
+  hdiag: Float64Array | null;
   s: Float64Array;
   y: Float64Array;
   rho: Float64Array;
   head: Int32Array;
   count: Int32Array;
+}
+
+export function lbfgsMemory(problems: number, p: number): LbfgsMemory {
+  return {
+    hdiag: null,
+    s: new Float64Array(problems * MEMORY * p),
+    y: new Float64Array(problems * MEMORY * p),
+    rho: new Float64Array(problems * MEMORY),
+    head: new Int32Array(problems),
+    count: new Int32Array(problems),
+  };
 }
 
 /** Stores a curvature pair for ascent (s = step, y = −(g_new − g_old)); skipped unless sᵀy > 0. */
@@ -234,20 +249,14 @@ export async function glmMStep(
     hdiag: new Float64Array(B * p),
     hess: newton ? new Float64Array(B * q) : undefined,
   };
-  const firstMode: EvalMode = newton ? 'newton' : 'diagonal';
+  const mem: LbfgsMemory | null = newton ? null : (options.memory ?? lbfgsMemory(B, p));
+  const diagonal = !newton && (options.freshDiagonal || !mem!.hdiag);
+  const firstMode: EvalMode = newton ? 'newton' : diagonal ? 'diagonal' : 'gradient';
   const laterMode: EvalMode = newton ? 'newton' : 'gradient';
-  let ev = await evaluator.evaluate(w, k, firstMode, gamma);
-  let evAt = Float64Array.from(w);
-  for (let b = 0; b < B; b++) assemble(ev, pen, b, w.subarray(b * p, (b + 1) * p), p, q, state);
-  const mem: LbfgsMemory | null = newton
-    ? null
-    : {
-        s: new Float64Array(B * MEMORY * p),
-        y: new Float64Array(B * MEMORY * p),
-        rho: new Float64Array(B * MEMORY),
-        head: new Int32Array(B),
-        count: new Int32Array(B),
-      };
+  const first = await evaluator.evaluate(w, k, firstMode, gamma);
+  for (let b = 0; b < B; b++) assemble(first, pen, b, w.subarray(b * p, (b + 1) * p), p, q, state);
+  if (mem && diagonal) mem.hdiag = Float64Array.from(state.hdiag);
+  else if (mem) state.hdiag.set(mem.hdiag!);
   const active = new Set<number>();
   for (let b = 0; b < B; b++) if (Number.isFinite(state.f[b])) active.add(b);
   let iterations = 0;
@@ -257,67 +266,69 @@ export async function glmMStep(
     hdiag: new Float64Array(B * p),
     hess: newton ? new Float64Array(B * q) : undefined,
   };
+  // One engine evaluation per iteration for all problems at once: a problem whose step fails the
+  // Armijo test stays put and retries with half the step at the next iteration, so a few hard
+  // problems never cost the others extra evaluations.
+  const alpha = new Float64Array(B).fill(1);
+  const retry = new Map<number, { d: Float64Array; slope: number }>();
   while (iterations < options.maxIterations && active.size > 0) {
-    iterations++;
-    const dirs = new Map<number, { d: Float64Array; slope: number; alpha: number }>();
+    const trial = Float64Array.from(w);
+    const tried = new Map<number, { d: Float64Array; slope: number }>();
     for (const b of active) {
-      const held = heldCoordinates(pen, b, w, state.grad, p);
-      const d = newton
-        ? newtonDirection(state.hess!, pen, b, state.grad, held, p, q)
-        : lbfgsDirection(mem!, b, state.grad, state.hdiag, held, p);
-      let slope = 0;
-      for (let j = 0; j < p; j++) slope += state.grad[b * p + j]! * d[j]!;
-      // slope/2 is the gain a full Newton step expects.
-      if (!(slope > 2 * options.tolerance)) {
-        active.delete(b);
-        continue;
+      let dir = retry.get(b);
+      if (!dir) {
+        const held = heldCoordinates(pen, b, w, state.grad, p);
+        const d = newton
+          ? newtonDirection(state.hess!, pen, b, state.grad, held, p, q)
+          : lbfgsDirection(mem!, b, state.grad, state.hdiag, held, p);
+        let slope = 0;
+        for (let j = 0; j < p; j++) slope += state.grad[b * p + j]! * d[j]!;
+        // slope/2 is the gain a full Newton step expects.
+        if (!(slope > 2 * options.tolerance)) {
+          active.delete(b);
+          continue;
+        }
+        dir = { d, slope };
       }
-      dirs.set(b, { d, slope, alpha: 1 });
+      tried.set(b, dir);
+      for (let j = 0; j < p; j++) trial[b * p + j] = w[b * p + j]! + alpha[b]! * dir.d[j]!;
+      project(pen, b, trial, p);
     }
-    const pending = new Set(dirs.keys());
-    while (pending.size > 0) {
-      const trial = Float64Array.from(w);
-      for (const b of pending) {
-        const { d, alpha } = dirs.get(b)!;
-        for (let j = 0; j < p; j++) trial[b * p + j] = w[b * p + j]! + alpha * d[j]!;
-        project(pen, b, trial, p);
-      }
-      ev = await evaluator.evaluate(trial, k, laterMode, gamma);
-      evAt = trial;
-      for (const b of [...pending]) {
-        const dir = dirs.get(b)!;
-        const wb = trial.subarray(b * p, (b + 1) * p);
-        assemble(ev, pen, b, wb, p, q, scratch);
-        const fNew = scratch.f[b]!;
-        // The projected step's first-order gain replaces α·slope where a bound cut the step.
-        let expected = 0;
-        for (let j = 0; j < p; j++) expected += state.grad[b * p + j]! * (wb[j]! - w[b * p + j]!);
-        if (Number.isFinite(fNew) && expected > 0 && fNew >= state.f[b]! + ARMIJO * expected) {
-          const gain = fNew - state.f[b]!;
-          if (mem) {
-            const step = wb.map((v, j) => v - w[b * p + j]!);
-            remember(mem, b, step, state.grad.subarray(b * p, (b + 1) * p), scratch.grad.subarray(b * p, (b + 1) * p), p);
-          }
-          w.set(wb, b * p);
-          state.f[b] = fNew;
-          state.grad.set(scratch.grad.subarray(b * p, (b + 1) * p), b * p);
-          if (newton) {
-            state.hess!.set(scratch.hess!.subarray(b * q, (b + 1) * q), b * q);
-            state.hdiag.set(scratch.hdiag.subarray(b * p, (b + 1) * p), b * p);
-          }
-          pending.delete(b);
-          if (gain < options.tolerance) active.delete(b);
-        } else {
-          dir.alpha /= 2;
-          if (dir.alpha < MIN_STEP) {
-            pending.delete(b);
-            active.delete(b);
-          }
+    if (tried.size === 0) break;
+    iterations++;
+    const ev = await evaluator.evaluate(trial, k, laterMode, gamma);
+    for (const [b, dir] of tried) {
+      const wb = trial.subarray(b * p, (b + 1) * p);
+      assemble(ev, pen, b, wb, p, q, scratch);
+      const fNew = scratch.f[b]!;
+      // The projected step's first-order gain stands in for α·slope where a bound cut the step.
+      let expected = 0;
+      for (let j = 0; j < p; j++) expected += state.grad[b * p + j]! * (wb[j]! - w[b * p + j]!);
+      if (Number.isFinite(fNew) && expected > 0 && fNew >= state.f[b]! + ARMIJO * expected) {
+        const gain = fNew - state.f[b]!;
+        if (mem) {
+          const step = wb.map((v, j) => v - w[b * p + j]!);
+          remember(mem, b, step, state.grad.subarray(b * p, (b + 1) * p), scratch.grad.subarray(b * p, (b + 1) * p), p);
+        }
+        w.set(wb, b * p);
+        state.f[b] = fNew;
+        state.grad.set(scratch.grad.subarray(b * p, (b + 1) * p), b * p);
+        if (newton) {
+          state.hess!.set(scratch.hess!.subarray(b * q, (b + 1) * q), b * q);
+          state.hdiag.set(scratch.hdiag.subarray(b * p, (b + 1) * p), b * p);
+        }
+        retry.delete(b);
+        alpha[b] = 1;
+        if (gain < options.tolerance) active.delete(b);
+      } else {
+        alpha[b] = alpha[b]! / 2;
+        retry.set(b, dir);
+        if (alpha[b]! < MIN_STEP) {
+          retry.delete(b);
+          active.delete(b);
         }
       }
     }
   }
-  let same = evAt.length === w.length;
-  for (let i = 0; same && i < w.length; i++) same = evAt[i] === w[i];
-  return { w, f: state.f, grad: state.grad, hdiag: state.hdiag, evaluation: same ? ev : null, iterations };
+  return { w, f: state.f, grad: state.grad, hdiag: state.hdiag, iterations };
 }

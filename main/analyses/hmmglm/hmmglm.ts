@@ -11,10 +11,10 @@ import { defineAnalysis, type DatasetRef } from '../types.js';
 import { type Basis, basisMass, exponentialBasis, raisedCosineBasis } from './basis.js';
 import { loadCounts, type SpikeCounts } from './data.js';
 import { DivergenceError, type HmmGlmFit } from './em.js';
-import { GlmEvaluator, type GlmData } from './emission.js';
+import type { GlmData } from './emission.js';
 import { hmmGlmFigures } from './figures.js';
 import { logForwardBackward, type Segment, viterbi } from './forwardBackward.js';
-import { fitOneState, fitStates, gather, meanRates, type ModelSettings, prepare, scoreHeldOut } from './pipeline.js';
+import { evaluatorFor, fitOneState, fitStates, gather, meanRates, type ModelSettings, prepare, scoreHeldOut } from './pipeline.js';
 import { crossValidateStates, nullGains, nullPValue } from './selection.js';
 import { validateCounts } from './validate.js';
 
@@ -166,6 +166,7 @@ export const hmmGlm = defineAnalysis({
     const settings: ModelSettings = {
       link: params.link,
       solver,
+      precision: solver === 'lbfgs' ? 'float32' : 'float64',
       maxIterations: params.maxIterations,
       tolerance: params.tolerance,
       stickiness: params.stickiness,
@@ -205,7 +206,7 @@ export const hmmGlm = defineAnalysis({
       }
 
       const train = gather(prep.all, trainRanges);
-      const evaluator = new GlmEvaluator(engine, train.data, settings.link);
+      const evaluator = evaluatorFor(engine, train.data, settings);
       const oneState = await fitOneState(evaluator, train.segments, settings, hooks);
       done++;
       const fits = await fitStates(evaluator, train.segments, k, settings, restartRng, hooks, oneState);
@@ -213,7 +214,7 @@ export const hmmGlm = defineAnalysis({
       const best = fits.best;
       const bestIndex = fits.restarts.indexOf(best);
 
-      const all = new GlmEvaluator(engine, prep.all, settings.link);
+      const all = evaluatorFor(engine, prep.all, settings);
       const rates = meanRates(prep.all, trainRanges);
       const scored = prep.sequences.map(({ start, trainEnd, end }) => ({ from: start, split: trainEnd, to: end }));
       const heldOne = await scoreHeldOut(all, oneState, scored, rates);
@@ -222,7 +223,7 @@ export const hmmGlm = defineAnalysis({
 
       ctx.progress({ fraction: done / models, message: 'decoding states' });
       const sequences = prep.sequences.map(({ start, end }) => [start, end] as Segment);
-      const { logB } = await all.evaluate(best.w, k, 'value');
+      const logB = await all.emissions(best.w, k);
       const posterior = logForwardBackward(logB, k, best.transition, best.initial, sequences);
       const path = viterbi(logB, k, best.transition, best.initial, sequences);
 

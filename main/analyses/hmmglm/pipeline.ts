@@ -10,13 +10,16 @@ import type { CancellationToken } from '../types.js';
 import { type Basis, historyDesign } from './basis.js';
 import type { SpikeCounts } from './data.js';
 import { fitEm, type HmmGlmFit, jitteredStart, stickyTransition } from './em.js';
-import { GlmEvaluator, type GlmData, type Link, logFactorialSums } from './emission.js';
+import type { Engine } from '../../compute/index.js';
+import { GlmEvaluator, type GlmData, type Link, logFactorialSums, type Precision } from './emission.js';
 import { forwardLogLikelihoods, type Segment } from './forwardBackward.js';
 import { type PriorConfig, PriorModel } from './priors.js';
 
 export interface ModelSettings {
   link: Link;
   solver: 'newton' | 'lbfgs';
+  /** Precision of the engine's graphs (float32 pays off for the large designs L-BFGS serves). */
+  precision: Precision;
   maxIterations: number;
   tolerance: number;
   stickiness: number;
@@ -52,6 +55,10 @@ export function prepare(counts: SpikeCounts, basis: Basis, heldOutFraction: numb
     return { start, trainEnd: end - test, end };
   });
   return { counts, all, sequences };
+}
+
+export function evaluatorFor(engine: Engine, data: GlmData, settings: ModelSettings): GlmEvaluator {
+  return new GlmEvaluator(engine, data, settings.link, { precision: settings.precision });
 }
 
 /** Copies the given row ranges into a contiguous data set; its segments are the copied ranges. */
@@ -205,7 +212,7 @@ export async function scoreHeldOut(
   rates: Float64Array,
 ): Promise<HeldOut> {
   const { s, m, n, logFact } = evaluator.data;
-  const { logB } = await evaluator.evaluate(fit.w, fit.k, 'value');
+  const logB = await evaluator.emissions(fit.w, fit.k);
   const full = forwardLogLikelihoods(
     logB,
     fit.k,

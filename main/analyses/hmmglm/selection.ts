@@ -15,9 +15,9 @@ import type { Engine } from '../../compute/index.js';
 import type { Rng } from '../../util/rng.js';
 import type { Basis } from './basis.js';
 import type { SpikeCounts } from './data.js';
-import { GlmEvaluator } from './emission.js';
 import type { Segment } from './forwardBackward.js';
 import {
+  evaluatorFor,
   type FitHooks,
   fitOneState,
   fitStates,
@@ -52,7 +52,7 @@ export async function crossValidateStates(
   hooks: SelectionHooks = {},
 ): Promise<{ candidates: StatesCandidate[]; chosen: number }> {
   const totals = Array.from({ length: maxStates }, () => ({ ll: 0, homogeneous: 0, spikes: 0 }));
-  const all = new GlmEvaluator(engine, prep.all, settings.link);
+  const all = evaluatorFor(engine, prep.all, settings);
   for (let f = 0; f < folds; f++) {
     const train: Segment[] = [];
     const scored: Scored[] = [];
@@ -65,7 +65,7 @@ export async function crossValidateStates(
       scored.push({ from: start, split: a, to: b });
     }
     const sub = gather(prep.all, train);
-    const evaluator = new GlmEvaluator(engine, sub.data, settings.link);
+    const evaluator = evaluatorFor(engine, sub.data, settings);
     const rates = meanRates(prep.all, train);
     const label = (text: string) => ({
       ...hooks,
@@ -123,8 +123,8 @@ export async function heldOutGain(
 ): Promise<number | null> {
   const trainRanges = prep.sequences.map(({ start, trainEnd }) => [start, trainEnd] as Segment);
   const train = gather(prep.all, trainRanges);
-  const fits = await fitStates(new GlmEvaluator(engine, train.data, settings.link), train.segments, k, settings, rng, hooks);
-  const all = new GlmEvaluator(engine, prep.all, settings.link);
+  const fits = await fitStates(evaluatorFor(engine, train.data, settings), train.segments, k, settings, rng, hooks);
+  const all = evaluatorFor(engine, prep.all, settings);
   const rates = meanRates(prep.all, trainRanges);
   const scored = prep.sequences.map(({ start, trainEnd, end }) => ({ from: start, split: trainEnd, to: end }));
   const one = await scoreHeldOut(all, fits.oneState, scored, rates);

@@ -71,10 +71,10 @@ describe('GLM graph', () => {
         gamma[r * k + 1] = 1 - g;
       }
       // Small chunks exercise the accumulation across chunks.
-      const evaluator = new GlmEvaluator(engine, data, link, 64);
+      const evaluator = new GlmEvaluator(engine, data, link, { chunkRows: 64 });
       const ev = await evaluator.evaluate(w, k, 'newton', gamma);
       const ref = reference(data, w, k, gamma, link);
-      ev.logB.forEach((v, i) => expect(v).toBeCloseTo(ref.logB[i]!, 9));
+      (await evaluator.emissions(w, k)).forEach((v, i) => expect(v).toBeCloseTo(ref.logB[i]!, 9));
       ev.obj!.forEach((v, i) => expect(v).toBeCloseTo(ref.obj[i]!, 9));
 
       const h = 1e-5;
@@ -112,6 +112,37 @@ describe('GLM graph', () => {
       grad.grad!.forEach((v, i) => expect(v).toBeCloseTo(ev.grad![i]!, 10));
     });
   }
+});
+
+describe('GLM graph in float32', () => {
+  it.each(['exp', 'softplus'] as const)(
+    '%s link: single-precision graphs agree with float64 to single-precision rounding',
+    async (link) => {
+      const k = 3;
+      const n = 8;
+      const t = 5000;
+      const { data, rng } = dataSet(11, t, n, 1);
+      const p = data.p;
+      const w = Float64Array.from({ length: k * n * p }, () => 0.2 * (rng.uniform() - 0.5));
+      const gamma = Float64Array.from({ length: t * k }, () => rng.uniform());
+      const single = new GlmEvaluator(engine, data, link, { precision: 'float32', chunkRows: 1000 });
+      const double = new GlmEvaluator(engine, data, link);
+      for (const mode of ['newton', 'diagonal'] as const) {
+        const a = await single.evaluate(w, k, mode, gamma);
+        const b = await double.evaluate(w, k, mode, gamma);
+        const close = (x: Float64Array, y: Float64Array) => {
+          const scale = y.reduce((m, v) => Math.max(m, Math.abs(v)), 0);
+          x.forEach((v, i) => expect(Math.abs(v - y[i]!)).toBeLessThan(1e-5 * scale));
+        };
+        close(a.obj!, b.obj!);
+        close(a.grad!, b.grad!);
+        close((a.hess ?? a.hdiag)!, (b.hess ?? b.hdiag)!);
+      }
+      const la = await single.emissions(w, k);
+      const lb = await double.emissions(w, k);
+      la.forEach((v, i) => expect(Math.abs(v - lb[i]!)).toBeLessThan(1e-5 * Math.max(1, Math.abs(lb[i]!))));
+    },
+  );
 });
 
 describe('history bases and design', () => {

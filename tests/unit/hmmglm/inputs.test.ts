@@ -187,7 +187,7 @@ describe('HMM-GLM fitting behaviour', () => {
     class Poisoned extends GlmEvaluator {
       override async evaluate(w: Float64Array, k: number, mode: EvalMode, gamma?: Float64Array) {
         const ev = await super.evaluate(w, k, mode, gamma);
-        if (this.evaluations > 3) ev.logB.fill(Number.NaN);
+        if (this.evaluations > 3) ev.logB?.fill(Number.NaN);
         return ev;
       }
     }

@@ -42,6 +42,7 @@ export function simulate(truth: Truth, basis: Basis, t: number, seed: number): S
   const s = new Float64Array(t * n);
   const states = new Int32Array(t);
   const phi = basis.values;
+  const x = new Float64Array(n);
   let state = rng.int(k);
   for (let r = 0; r < t; r++) {
     if (r > 0) {
@@ -58,11 +59,15 @@ export function simulate(truth: Truth, basis: Basis, t: number, seed: number): S
       state = next;
     }
     states[r] = state;
+    // History features x_m = Σ_l φ(l)·s_m(r − l), then z_i = b_i + Σ_m W_im·x_m.
+    x.fill(0);
+    for (let l = 1; l <= Math.min(basis.length, r); l++) {
+      for (let m = 0; m < n; m++) x[m] += phi[l - 1]! * s[(r - l) * n + m]!;
+    }
     for (let i = 0; i < n; i++) {
       let z = bias[state * n + i]!;
-      for (let l = 1; l <= Math.min(basis.length, r); l++) {
-        for (let m = 0; m < n; m++) z += weights[(state * n + i) * n + m]! * phi[l - 1]! * s[(r - l) * n + m]!;
-      }
+      const row = (state * n + i) * n;
+      for (let m = 0; m < n; m++) z += weights[row + m]! * x[m]!;
       // A cap keeps a runaway excitatory loop from stalling the sampler; the tests' networks stay far below it.
       s[r * n + i] = poisson(Math.min(Math.exp(z), 50), rng);
     }

@@ -61,67 +61,71 @@ function simulated(truth: Truth, t: number, seed: number) {
 }
 
 describe('HMM-GLM on simulated spikes', () => {
-  it('recovers 2 states of 10 coupled neurons: states, couplings, transitions, bits/spike gain and connection types', async () => {
-    const n = 10;
-    const truth = randomTruth(n, 2, 23);
-    const t = 40_000;
-    const sim = simulated(truth, t, 2);
-    const params = hmmGlmParams.parse({
-      states: 2,
-      heldOutFraction: 0.25,
-      surrogates: 0,
-      basis: 'exponential',
-      basisLength: 5,
-      link: 'exp',
-      typeThreshold: 0.2,
-    });
-    const result = await hmmGlm.fit(inputOf(recordingOf(sim.s, t, n)), params, testContext(0));
-    const m = result.metrics as Record<string, number | boolean>;
-    expect(m.trainingBins).toBe(30_000);
-    expect(m.heldOutBins).toBe(10_000);
+  it.each(['newton', 'lbfgs'] as const)(
+    'recovers 2 states of 10 coupled neurons (%s M-step): states, couplings, transitions, bits/spike gain and connection types',
+    async (solver) => {
+      const n = 10;
+      const truth = randomTruth(n, 2, 23);
+      const t = 40_000;
+      const sim = simulated(truth, t, 2);
+      const params = hmmGlmParams.parse({
+        solver,
+        states: 2,
+        heldOutFraction: 0.25,
+        surrogates: 0,
+        basis: 'exponential',
+        basisLength: 5,
+        link: 'exp',
+        typeThreshold: 0.2,
+      });
+      const result = await hmmGlm.fit(inputOf(recordingOf(sim.s, t, n)), params, testContext(0));
+      const m = result.metrics as Record<string, number | boolean>;
+      expect(m.trainingBins).toBe(30_000);
+      expect(m.heldOutBins).toBe(10_000);
 
-    const path = result.arrays.viterbi!.data as Int32Array;
-    const { perm, accuracy } = matchStates(path, sim.states, 30_000, 2);
-    const transition = result.arrays.transition!.data as Float32Array;
-    const coupling = result.arrays.coupling!.data as Float32Array;
-    const types = result.arrays.stateTypes!.data as Int8Array;
-    const fitted: number[] = [];
-    const real: number[] = [];
-    let typesRight = 0;
-    let typesAll = 0;
-    for (let s = 0; s < 2; s++) {
-      const f = perm[s]!;
-      expect(Math.abs(transition[f * 2 + f]! - 0.99)).toBeLessThanOrEqual(0.005);
-      for (let i = 0; i < n; i++) {
-        for (let j = 0; j < n; j++) {
-          if (i === j) continue;
-          const w = truth.weights[(s * n + i) * n + j]!;
-          fitted.push(coupling[(f * n + i) * n + j]!);
-          real.push(w);
-          typesAll++;
-          if (types[(f * n + i) * n + j] === Math.sign(w)) typesRight++;
+      const path = result.arrays.viterbi!.data as Int32Array;
+      const { perm, accuracy } = matchStates(path, sim.states, 30_000, 2);
+      const transition = result.arrays.transition!.data as Float32Array;
+      const coupling = result.arrays.coupling!.data as Float32Array;
+      const types = result.arrays.stateTypes!.data as Int8Array;
+      const fitted: number[] = [];
+      const real: number[] = [];
+      let typesRight = 0;
+      let typesAll = 0;
+      for (let s = 0; s < 2; s++) {
+        const f = perm[s]!;
+        expect(Math.abs(transition[f * 2 + f]! - 0.99)).toBeLessThanOrEqual(0.005);
+        for (let i = 0; i < n; i++) {
+          for (let j = 0; j < n; j++) {
+            if (i === j) continue;
+            const w = truth.weights[(s * n + i) * n + j]!;
+            fitted.push(coupling[(f * n + i) * n + j]!);
+            real.push(w);
+            typesAll++;
+            if (types[(f * n + i) * n + j] === Math.sign(w)) typesRight++;
+          }
         }
       }
-    }
-    const r = correlation(fitted, real);
-    const report = result.report as { objectivePerIteration: number[]; restarts: Array<{ objectivePerIteration: number[] }> };
-    console.log(
-      `2-state simulation: held-out state accuracy ${accuracy.toFixed(4)}, coupling r ${r.toFixed(4)}, P_kk ${transition[0]!.toFixed(4)} / ${transition[3]!.toFixed(4)}, ` +
-        `bits/spike ${Number(m.oneStateBitsPerSpike).toFixed(4)} → ${Number(m.heldOutBitsPerSpike).toFixed(4)} (gain ${Number(m.gainOverOneState).toFixed(4)}), ` +
-        `type accuracy ${(typesRight / typesAll).toFixed(4)}, ${m.iterations} EM iterations`,
-    );
-    expect(accuracy).toBeGreaterThanOrEqual(0.95);
-    expect(r).toBeGreaterThanOrEqual(0.97);
-    expect(Number(m.gainOverOneState)).toBeGreaterThanOrEqual(0.03);
-    // Types from thresholding the net couplings at ±0.2; every true coupling has |w| ≥ 0.5 or is 0.
-    expect(typesRight / typesAll).toBeGreaterThanOrEqual(0.98);
-    expect(m.converged).toBe(true);
-    for (const run of report.restarts) {
-      run.objectivePerIteration.forEach((v, i) => {
-        if (i > 0) expect(v).toBeGreaterThanOrEqual(run.objectivePerIteration[i - 1]! - 1e-6 * Math.abs(v));
-      });
-    }
-  });
+      const r = correlation(fitted, real);
+      const report = result.report as { objectivePerIteration: number[]; restarts: Array<{ objectivePerIteration: number[] }> };
+      console.log(
+        `2-state simulation (${solver}, ${m.solver === 'lbfgs' ? 'float32' : 'float64'} graphs): held-out state accuracy ${accuracy.toFixed(4)}, coupling r ${r.toFixed(4)}, P_kk ${transition[0]!.toFixed(4)} / ${transition[3]!.toFixed(4)}, ` +
+          `bits/spike ${Number(m.oneStateBitsPerSpike).toFixed(4)} → ${Number(m.heldOutBitsPerSpike).toFixed(4)} (gain ${Number(m.gainOverOneState).toFixed(4)}), ` +
+          `type accuracy ${(typesRight / typesAll).toFixed(4)}, ${m.iterations} EM iterations`,
+      );
+      expect(accuracy).toBeGreaterThanOrEqual(0.95);
+      expect(r).toBeGreaterThanOrEqual(0.97);
+      expect(Number(m.gainOverOneState)).toBeGreaterThanOrEqual(0.03);
+      // Types from thresholding the net couplings at ±0.2; every true coupling has |w| ≥ 0.5 or is 0.
+      expect(typesRight / typesAll).toBeGreaterThanOrEqual(0.98);
+      expect(m.converged).toBe(true);
+      for (const run of report.restarts) {
+        run.objectivePerIteration.forEach((v, i) => {
+          if (i > 0) expect(v).toBeGreaterThanOrEqual(run.objectivePerIteration[i - 1]! - 1e-6 * Math.abs(v));
+        });
+      }
+    },
+  );
 
   it('one-hot prior: with 3 states sharing 70 % of their connections, the learned prior’s argmax finds the shared types', async () => {
     const n = 10;
