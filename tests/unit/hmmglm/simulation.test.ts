@@ -79,7 +79,7 @@ describe('HMM-GLM on simulated spikes', () => {
         typeThreshold: 0.2,
       });
       const result = await hmmGlm.fit(inputOf(recordingOf(sim.s, t, n)), params, testContext(0));
-      const m = result.metrics as Record<string, number | boolean>;
+      const m = result.metrics as Record<string, number | boolean | string>;
       expect(m.trainingBins).toBe(30_000);
       expect(m.heldOutBins).toBe(10_000);
 
