@@ -56,7 +56,7 @@ test('exports a run’s figure in every format at a journal preset from the Figu
   await expect(dialog.getByTestId('export-written')).toContainText('heatmap.tiff.provenance.json');
   await dialog.getByRole('button', { name: 'Preview at print size' }).click();
   await expect(dialog.getByTestId('export-preview').locator('svg')).toHaveAttribute('width', '89mm');
-  await page.screenshot({ path: join(import.meta.dirname, '../../.tmp/e2e-export-dialog.png') });
+  await page.screenshot({ path: join(import.meta.dirname, '../../test-results/figures-export-dialog.png') });
   await dialog.getByRole('button', { name: 'Close' }).click();
   await expect(page.getByTestId('export-history')).toContainText('TIFF');
 

@@ -13,7 +13,7 @@ import { expect, test } from './fixtures';
 
 const outDir = mkdtempSync(join(tmpdir(), 'cajal-e2e-notebooks-'));
 test.afterAll(() => rmSync(outDir, { recursive: true, force: true }));
-const shots = resolve(import.meta.dirname, '../../.tmp');
+const shots = resolve(import.meta.dirname, '../../test-results');
 
 test('builds a notebook with a run and a two-panel figure, edits it with undo, exports it and the figure', async ({ studio, page }) => {
   test.setTimeout(240_000);
@@ -32,7 +32,7 @@ test('builds a notebook with a run and a two-panel figure, edits it with undo, e
   await choices.nth(1).check();
   await expect(composer.getByTestId('composer-panels')).toContainText('a');
   await expect(composer.getByTestId('panel-b').locator('.heatmaplayer image')).toHaveCount(1);
-  await page.screenshot({ path: join(shots, 'e2e-composer.png') });
+  await page.screenshot({ path: join(shots, 'figures-composer.png') });
   await composer.getByTestId('composer-save').click();
   await expect(page.getByTestId('figures-list')).toContainText('Multi-panel figures');
   const view = page.getByTestId('figure-view');
@@ -40,8 +40,9 @@ test('builds a notebook with a run and a two-panel figure, edits it with undo, e
   await expect(view.getByTestId('panel-b').locator('.heatmaplayer image')).toHaveCount(1);
   await page.getByRole('combobox', { name: 'View' }).click();
   await page.getByTestId('view-nature-double').click();
+  await expect(page.locator('.MuiMenu-root')).toHaveCount(0);
   await expect(page.getByTestId('print-view').locator('.heatmaplayer image')).toHaveCount(2);
-  await page.screenshot({ path: join(shots, 'e2e-figures-tab.png') });
+  await page.screenshot({ path: join(shots, 'figures-tab.png') });
 
   // Every format of the two-panel figure.
   await page.getByTestId('open-export').click();
@@ -109,7 +110,7 @@ test('builds a notebook with a run and a two-panel figure, edits it with undo, e
   await expect(page.getByTestId('cell-1').getByTestId('run-history')).toHaveText(`Earlier runs: #${picked}`);
   await expect(page.getByTestId('cell-1')).not.toContainText(`run ${picked}done`);
   await expect(page.getByTestId('cell-1').getByTestId('status-done')).toBeVisible();
-  await page.screenshot({ path: join(shots, 'e2e-notebook.png'), fullPage: true });
+  await page.screenshot({ path: join(shots, 'notebook.png'), fullPage: true });
 
   // Export the notebook.
   await page.getByTestId('export-html').click();
