@@ -24,5 +24,10 @@ if (!existsSync(cli)) {
   const { buildMain } = await import(pathToFileURL(join(root, 'scripts/build.mjs')).href);
   await buildMain();
 }
+// `cajal … | head` closes our stdout early: stop quietly, as Unix tools do.
+process.stdout.on('error', (error) => {
+  if (error.code === 'EPIPE') process.exit(0);
+  throw error;
+});
 const { main } = await import(pathToFileURL(cli).href);
 process.exitCode = await main(process.argv.slice(2));
