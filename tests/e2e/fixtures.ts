@@ -1,4 +1,4 @@
-/** Starts `cajal serve` in a throw-away data directory for each test file and hands out its URL. */
+/** Starts `cajal serve` in a throw-away data directory for each test (tests never see each other's runs). */
 import { test as base } from '@playwright/test';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -49,15 +49,12 @@ export async function serve(extraEnv: Record<string, string> = {}): Promise<Serv
   };
 }
 
-export const test = base.extend<object, { studio: Served }>({
-  studio: [
-    async ({}, use) => {
-      const served = await serve();
-      await use(served);
-      await served.stop();
-    },
-    { scope: 'worker' },
-  ],
+export const test = base.extend<{ studio: Served }>({
+  studio: async ({}, use) => {
+    const served = await serve();
+    await use(served);
+    await served.stop();
+  },
 });
 
 export { expect } from '@playwright/test';
