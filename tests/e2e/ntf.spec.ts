@@ -38,7 +38,10 @@ test('runs ntf-connectome on the demo recording and shows components, communitie
       const m = /cells · density [^:]+: (.*)$/.exec(line);
       if (m && !m[1]!.includes('…')) shown.push(m[1]!.split(', ').map(Number));
     }
-    if (k === 2) await page.screenshot({ path: resolve(import.meta.dirname, '../../test-results/ntf-view.png'), fullPage: false });
+    if (k === 2) {
+      await page.screenshot({ path: resolve(import.meta.dirname, '../../.tmp/e2e/ntf-view.png') });
+      await page.getByTestId('plot-ntf-component-2').screenshot({ path: resolve(import.meta.dirname, '../../.tmp/e2e/ntf-component.png') });
+    }
     await page.getByRole('button', { name: 'next component' }).click();
   }
   await expect(page.getByTestId('ntf-current')).toHaveText('component 1 of 5');

@@ -62,12 +62,17 @@ const RESIDUAL_BLOCK_ENTRIES = 4_000_000;
 
 const compiled = new WeakMap<Engine, Map<string, CompiledGraph>>();
 
-/** Graphs are keyed by kind and shape, so restarts, rank sweeps and surrogates build each once. */
+/** Graphs are keyed by kind and shape, so restarts, rank sweeps and surrogates build each once; the worker's engine outlives runs, so only recent shapes are kept. */
+const GRAPHS_KEPT = 48;
+
 function graph(engine: Engine, key: string, build: () => GraphBuilder): CompiledGraph {
   let cache = compiled.get(engine);
   if (!cache) compiled.set(engine, (cache = new Map()));
   let g = cache.get(key);
-  if (!g) cache.set(key, (g = engine.compile(build())));
+  if (g) cache.delete(key);
+  else g = engine.compile(build());
+  cache.set(key, g);
+  if (cache.size > GRAPHS_KEPT) cache.delete(cache.keys().next().value!);
   return g;
 }
 

@@ -40,8 +40,16 @@ function panelLabel(letter: string, x: number, y: number): Record<string, unknow
 
 const hidden = (extra: Record<string, unknown> = {}) => ({ visible: false, showgrid: false, zeroline: false, ...extra });
 
-/** Node positions: ROI centres when known (image y downwards), else a circle in matrix order. */
-function layoutOf(n: number, order: number[], roi: NdArray | undefined): { x: number[]; y: number[]; fromRois: boolean } {
+/**
+ * Node positions: ROI centres when known (image y downwards); else each community on its own small
+ * circle around the centre, strongest member first, and the cells of no community on an outer ring.
+ */
+function layoutOf(
+  n: number,
+  communities: number[][],
+  rest: number[],
+  roi: NdArray | undefined,
+): { x: number[]; y: number[]; fromRois: boolean } {
   if (roi)
     return {
       x: Array.from({ length: n }, (_, i) => num(roi, 2 * i)),
@@ -50,11 +58,19 @@ function layoutOf(n: number, order: number[], roi: NdArray | undefined): { x: nu
     };
   const x = new Array<number>(n);
   const y = new Array<number>(n);
-  order.forEach((cell, k) => {
-    const a = Math.PI / 2 - (2 * Math.PI * k) / n;
-    x[cell] = Math.cos(a);
-    y[cell] = Math.sin(a);
+  const ring = (cells: number[], cx: number, cy: number, radius: number) =>
+    cells.forEach((cell, k) => {
+      const a = Math.PI / 2 - (2 * Math.PI * k) / cells.length;
+      x[cell] = cx + radius * Math.cos(a);
+      y[cell] = cy + radius * Math.sin(a);
+    });
+  const C = communities.length;
+  communities.forEach((members, k) => {
+    const a = Math.PI / 2 - (2 * Math.PI * k) / C;
+    const centre = C === 1 ? 0 : 0.55;
+    ring(members, centre * Math.cos(a), centre * Math.sin(a), C === 1 ? 0.6 : Math.min(0.4, 0.5 * Math.sin(Math.PI / C)));
   });
+  ring(rest, 0, 0, 1.15);
   return { x, y, fromRois: false };
 }
 
@@ -95,7 +111,7 @@ function componentFigure(result: AnalysisResult, params: NtfConnectomeParams, c:
   });
 
   // b: community graph, strongest within-community edges.
-  const pos = layoutOf(n, order, arrays.roiCenters);
+  const pos = layoutOf(n, c.communities, rest, arrays.roiCenters);
   const edges: Array<[number, number, number]> = [];
   for (const m of c.communities)
     for (let a = 0; a < m.length; a++) for (let b = a + 1; b < m.length; b++) edges.push([m[a]!, m[b]!, pair(pairAt(m[a]!, m[b]!, n))]);
@@ -212,7 +228,7 @@ function componentFigure(result: AnalysisResult, params: NtfConnectomeParams, c:
           ? []
           : [
               {
-                text: 'circular layout (no ROI positions)',
+                text: 'communities grouped (no ROI positions)',
                 x: 0.775,
                 y: 0.42,
                 xref: 'paper',

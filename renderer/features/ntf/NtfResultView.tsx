@@ -63,8 +63,8 @@ export function NtfResultView({ run }: { run: Run }) {
           </IconButton>
         </Box>
       </Box>
-      <Box sx={{ display: 'grid', gridTemplateColumns: 'minmax(360px, 1fr) minmax(480px, 1.6fr)', gap: 1.5, alignItems: 'start' }}>
-        <Box sx={{ display: 'flex', flexDirection: 'column', gap: 1, minWidth: 0 }}>
+      <Box sx={{ display: 'grid', gridTemplateColumns: 'repeat(auto-fit, minmax(440px, 1fr))', gap: 1.5, alignItems: 'start' }}>
+        <Box sx={{ display: 'flex', flexDirection: 'column', gap: 1, minWidth: 0, overflowX: 'auto' }}>
           <Table size="small" data-testid="ntf-components">
             <TableHead>
               <TableRow>
