@@ -109,13 +109,16 @@ function statesFigure(result: AnalysisResult, params: HmmGlmParams, r: Report): 
       yaxis: 'y2',
       hovertemplate: `${timeTitle} %{x}<br>Viterbi state %{z}<extra></extra>`,
     },
+    // Stacked: the posteriors sum to 1 in every column, so each band's height is its state's probability.
     ...post.map((vals, j) => ({
       type: 'scatter',
       mode: 'lines',
+      stackgroup: 'posterior',
       x,
       y: vals.map((v) => round(v / perCol)),
       name: `state ${j}`,
-      line: { color: STATE_COLOURS[j % STATE_COLOURS.length], width: 1 },
+      line: { color: STATE_COLOURS[j % STATE_COLOURS.length], width: 0.5 },
+      fillcolor: STATE_COLOURS[j % STATE_COLOURS.length],
       xaxis: 'x',
       yaxis: 'y3',
       hovertemplate: `state ${j}: %{y:.3f}<extra></extra>`,
@@ -132,7 +135,7 @@ function statesFigure(result: AnalysisResult, params: HmmGlmParams, r: Report): 
       data,
       layout: paperLayout('Hidden states over the raster', {
         showlegend: true,
-        legend: { orientation: 'h', x: 1, xanchor: 'right', y: 1.06, font: { size: 9 } },
+        legend: { orientation: 'h', x: 1, xanchor: 'right', y: 1.06, font: { size: 9 }, traceorder: 'normal' },
         xaxis: paperAxis(timeTitle, { anchor: 'y3' }),
         yaxis: paperAxis('neuron', { domain: [0.42, 1], autorange: 'reversed', range: [n - 0.5, -0.5], showticklabels: n <= 40 }),
         yaxis2: paperAxis('', {
@@ -146,7 +149,7 @@ function statesFigure(result: AnalysisResult, params: HmmGlmParams, r: Report): 
       }),
     },
     table,
-    methods: `${methodsModel(params, r)} Top: spike counts per neuron (mean per bin in each of ${cols} columns); middle: Viterbi path (most frequent state per column); bottom: posterior state probabilities from forward–backward.`,
+    methods: `${methodsModel(params, r)} Top: spike counts per neuron (mean per bin in each of ${cols} columns); middle: Viterbi path (most frequent state per column); bottom: posterior state probabilities from forward–backward (stacked; mean per column).`,
   };
 }
 
@@ -166,8 +169,10 @@ function transitionFigure(result: AnalysisResult, params: HmmGlmParams, r: Repor
           z,
           zmin: 0,
           zmax: 1,
-          colorscale: 'Greys',
-          reversescale: false,
+          colorscale: [
+            [0, '#ffffff'],
+            [1, '#252525'],
+          ],
           texttemplate: '%{z:.3f}',
           textfont: { size: 10 },
           colorbar: { title: { text: 'P', side: 'right' }, thickness: 10, len: 0.9, outlinewidth: 0 },
@@ -184,6 +189,14 @@ function transitionFigure(result: AnalysisResult, params: HmmGlmParams, r: Repor
   };
 }
 
+/** The colour limit of coupling maps: the largest |off-diagonal| coupling (self-history, often far stronger, may saturate). */
+export function offDiagonalMax(c: NdArray, k: number, n: number): number {
+  let max = 0;
+  for (let s = 0; s < k; s++)
+    for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) if (i !== j) max = Math.max(max, Math.abs(Number(c.data[(s * n + i) * n + j])));
+  return max || 1;
+}
+
 /** Side-by-side panels (one x/y axis pair each) sharing a colour scale. */
 function panels(count: number, gap = 0.04): Array<[number, number]> {
   const w = (1 - gap * (count - 1)) / count;
@@ -193,9 +206,7 @@ function panels(count: number, gap = 0.04): Array<[number, number]> {
 function couplingFigure(result: AnalysisResult, params: HmmGlmParams, r: Report): FigureSpec {
   const c = result.arrays.coupling!;
   const [k, n] = c.shape as [number, number, number];
-  let max = 0;
-  for (const v of c.data as Float32Array) max = Math.max(max, Math.abs(v));
-  max = max || 1;
+  const max = offDiagonalMax(c, k, n);
   const domains = panels(k);
   const data: unknown[] = [];
   const layout: Record<string, unknown> = {};
@@ -231,7 +242,7 @@ function couplingFigure(result: AnalysisResult, params: HmmGlmParams, r: Report)
     title: 'Coupling matrices per state',
     plot: { data, layout: paperLayout('Coupling matrices per state', layout) },
     table: { columns: ['state', 'target', 'source', 'net_coupling'], rows },
-    methods: `${methodsModel(params, r)} Net coupling = Σ_j w_j·Σ_l φ_j(l), the summed effect of one spike of the source on the target's log-rate (exp link) over the history window; the diagonal is each neuron's self-history.`,
+    methods: `${methodsModel(params, r)} Net coupling = Σ_j w_j·Σ_l φ_j(l), the summed effect of one spike of the source on the target's log-rate (exp link) over the history window; the diagonal is each neuron's self-history (the colour scale spans the largest off-diagonal coupling, so the diagonal may saturate).`,
   };
 }
 
@@ -374,7 +385,7 @@ function selectionFigure(params: HmmGlmParams, r: Report): FigureSpec {
       layout: paperLayout('Held-out bits/spike vs number of states', {
         showlegend: true,
         legend: { x: 0.02, y: 0.98, font: { size: 9 } },
-        xaxis: paperAxis('states', { dtick: 1 }),
+        xaxis: paperAxis('states', { dtick: 1, range: [0.5, Math.max(r.model.states, r.stateSelection?.candidates.length ?? 1) + 0.5] }),
         yaxis: paperAxis('bits/spike over homogeneous Poisson'),
       }),
     },
@@ -395,6 +406,7 @@ function nullFigure(params: HmmGlmParams, r: Report): FigureSpec | null {
         {
           type: 'histogram',
           x: gains,
+          nbinsx: Math.max(5, Math.min(30, Math.round(gains.length / 2))),
           name: 'circular-shift surrogates',
           marker: { color: '#bbbbbb', line: { color: '#555555', width: 0.5 } },
         },

@@ -7,10 +7,12 @@ import type { ComponentType } from 'react';
 import type { Run } from '../../../shared/domain/project';
 import { useQuery } from '../../api/hooks';
 import { FigureCard } from '../figures/FigureCard';
+import { HmmGlmResultView } from '../hmmglm/HmmGlmResultView';
 import { NtfResultView } from '../ntf/NtfResultView';
 
 export const RESULT_VIEWS: Record<string, ComponentType<{ run: Run }>> = {
   'ntf-connectome': NtfResultView,
+  'hmm-glm': HmmGlmResultView,
 };
 
 /** Stored figures an analysis's interactive view already shows (by key); the grid below leaves them out. */
