@@ -163,6 +163,30 @@ describe('HMM-GLM fitting behaviour', () => {
     );
   });
 
+  it.each([
+    { link: 'softplus', basis: 'raised-cosine-log', basisLength: 8, basisCount: 3, selfCoupling: 'none', solver: 'lbfgs' },
+    { link: 'exp', basis: 'raised-cosine', basisLength: 6, basisCount: 2, selfCoupling: 'prior', prior: 'gaussian', solver: 'newton' },
+    { link: 'softplus', basis: 'exponential', selfCoupling: 'free', prior: 'onehot', solver: 'newton', states: 3 },
+  ])('fits other settings and never lowers the objective: %o', async (settings) => {
+    const sim = simulate(randomTruth(5, 2, 4), exponentialBasis(5, 1), 6000, 4);
+    const traces = new Float32Array(5 * 6000);
+    for (let r = 0; r < 6000; r++) for (let i = 0; i < 5; i++) traces[i * 6000 + r] = sim.s[r * 5 + i]!;
+    const result = await run(traces, 5, 6000, { restarts: 2, maxIterations: 40, ...settings });
+    const report = result.report as { restarts: Array<{ objectivePerIteration: number[] }>; model: { basis: { functions: number } } };
+    for (const r of report.restarts) {
+      r.objectivePerIteration.forEach((v, i) => {
+        if (i > 0) expect(v).toBeGreaterThanOrEqual(r.objectivePerIteration[i - 1]! - 1e-6 * Math.abs(v));
+      });
+    }
+    const j = report.model.basis.functions;
+    const k = Number(result.metrics.states);
+    expect(result.arrays.weights!.shape).toEqual([k, 5, 5, j]);
+    const w = result.arrays.weights!.data as Float32Array;
+    if (settings.selfCoupling === 'none')
+      for (let b = 0; b < k * 5; b++) for (let f = 0; f < j; f++) expect(w[(b * 5 + (b % 5)) * j + f]).toBe(0);
+    expect(Number.isFinite(result.metrics.heldOutBitsPerSpike as number)).toBe(true);
+  });
+
   it('stops when cancelled between iterations', async () => {
     const x = poissonTraces(3, 2000, 0.5, 11);
     await expect(hmmGlm.fit(inputOf(memoryRecording(x, 3, 2000)), quick(), testContext(0, 3))).rejects.toBeInstanceOf(CancelledError);
