@@ -37,7 +37,7 @@ describe('cajal run hmm-glm', () => {
     expect(viterbi).toMatchObject({ dtype: 'int32', shape: [t] });
     const posterior = await readNpy(join(out, 'posterior.npy'));
     expect(posterior).toMatchObject({ dtype: 'float32', shape: [t, 2] });
-    expect(posterior.data[0]! + posterior.data[1]!).toBeCloseTo(1, 5);
+    expect(Number(posterior.data[0]) + Number(posterior.data[1])).toBeCloseTo(1, 5);
     const shapes: Record<string, number[]> = {
       weights: [2, n, n, 1],
       coupling: [2, n, n],
