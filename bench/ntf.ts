@@ -194,10 +194,11 @@ const fit = await fitNtf(engine, x, {
   tol: 1e-7,
   maxIterations: quick ? 30 : 500,
   rng: new Rng(1),
-  onIteration: () => {
+  onIteration: (it, error) => {
     const now = performance.now();
     stamps.push(now - tIter);
     tIter = now;
+    if (it % 25 === 0) process.stderr.write(`  iteration ${it}: error ${error.toFixed(6)}, ${(now - t0) / 1000} s\n`);
   },
 });
 const convergeSeconds = (performance.now() - t0) / 1000;

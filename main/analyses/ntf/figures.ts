@@ -313,11 +313,12 @@ function rankFigure(sweep: NtfRankReport[], params: NtfConnectomeParams): Figure
         },
       ],
       layout: paperLayout('Error and stability versus rank', {
+        margin: TWO_PANEL_MARGIN,
         xaxis: paperAxis('rank', { domain: [0, 0.44], dtick: 1, anchor: 'y' }),
         yaxis: paperAxis('relative error', { anchor: 'x' }),
         xaxis2: paperAxis('rank', { domain: [0.58, 1], dtick: 1, anchor: 'y2' }),
         yaxis2: paperAxis('stability (congruence)', { anchor: 'x2', range: [0, 1.05] }),
-        annotations: [panelLabel('a', 0, 1.02), panelLabel('b', 0.52, 1.02)],
+        annotations: [panelLabel('a', 0, 1.03), panelLabel('b', 0.52, 1.03)],
       }),
     },
     table,
@@ -327,7 +328,19 @@ function rankFigure(sweep: NtfRankReport[], params: NtfConnectomeParams): Figure
   };
 }
 
+const TWO_PANEL_MARGIN = { l: 56, r: 16, t: 52, b: 44 };
+
+/** An axis range covering every value with 8 % padding, so marker lines at the extremes stay visible. */
+function span(...groups: number[][]): [number, number] {
+  const all = groups.flat();
+  const lo = Math.min(...all);
+  const hi = Math.max(...all);
+  const pad = 0.08 * (hi - lo || Math.abs(hi) || 1);
+  return [lo - pad, hi + pad];
+}
+
 function nullFigure(components: NtfComponentReport[], maxStrength: number[], maxModularity: number[]): FigureSpec {
+  const countTick = Math.max(1, Math.ceil(maxStrength.length / 8));
   const lines = (values: number[], axis: string) =>
     values.map((v, r) => ({
       type: 'line',
@@ -365,10 +378,25 @@ function nullFigure(components: NtfComponentReport[], maxStrength: number[], max
         },
       ],
       layout: paperLayout(`Components against ${maxStrength.length} circular-shift surrogates`, {
-        xaxis: paperAxis('strength (peak community affinity)', { domain: [0, 0.44], anchor: 'y' }),
-        yaxis: paperAxis('surrogates', { anchor: 'x' }),
-        xaxis2: paperAxis('modularity', { domain: [0.58, 1], anchor: 'y2' }),
-        yaxis2: paperAxis('surrogates', { anchor: 'x2' }),
+        margin: TWO_PANEL_MARGIN,
+        xaxis: paperAxis('strength (peak community affinity)', {
+          domain: [0, 0.44],
+          anchor: 'y',
+          range: span(
+            maxStrength,
+            components.map((c) => c.strength),
+          ),
+        }),
+        yaxis: paperAxis('surrogates', { anchor: 'x', dtick: countTick }),
+        xaxis2: paperAxis('modularity', {
+          domain: [0.58, 1],
+          anchor: 'y2',
+          range: span(
+            maxModularity,
+            components.map((c) => c.modularity),
+          ),
+        }),
+        yaxis2: paperAxis('surrogates', { anchor: 'x2', dtick: countTick }),
         shapes: [
           ...lines(
             components.map((c) => c.strength),
@@ -380,12 +408,13 @@ function nullFigure(components: NtfComponentReport[], maxStrength: number[], max
           ),
         ],
         annotations: [
-          panelLabel('a', 0, 1.02),
-          panelLabel('b', 0.52, 1.02),
-          ...components.map((c) => ({
+          panelLabel('a', 0, 1.03),
+          panelLabel('b', 0.52, 1.03),
+          // Staggered so labels of nearby components do not overprint.
+          ...components.map((c, k) => ({
             text: `C${c.index + 1}`,
             x: c.strength,
-            y: 0.92,
+            y: 0.93 - 0.06 * (k % 3),
             xref: 'x',
             yref: 'paper',
             showarrow: false,

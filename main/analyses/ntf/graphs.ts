@@ -84,7 +84,7 @@ export const INNER_TOL = 1e-8;
 
 /**
  * INNER_CHUNK sweeps of HALS NNLS for min_{V ≥ 0} ½‖M' − UV‖² + λ‖V‖₁ given UᵀM' = M (R × n) and
- * UᵀU = G, row by row: V_k ← max(0, (M_k − G_k V + G_kk V_k − λ) / G_kk). State in and out:
+ * UᵀU = G, row by row: V_k ← max(0, (M_k − G_k V + G_kk V_k − λ) / G_kk) (tensorly's hals_nnls). State in and out:
  * err0 (first sweep's Σ‖ΔV‖², −1 before it is known), done (0/1) and remaining (sweeps allowed);
  * a sweep runs only while not done and remaining, so chunked calls give tensorly's stopping exactly.
  * Also returns ⟨M, V⟩ and Σ G ∘ VVᵀ of the final V, the error terms when this mode is the last one.
@@ -99,28 +99,34 @@ export function halsInnerGraph(R: number, n: number): GraphBuilder {
   const remaining = g.input('remaining', F64, []);
   const lambda = g.input('lambda', F64, []);
 
-  const gRows = Array.from({ length: R }, (_, k) => g.slice(G, 0, k, k + 1));
-  const gDiag = gRows.map((row, k) => g.reshape(g.slice(row, 1, k, k + 1), []));
+  // Scaled once per call, so a row update is V_k ← max(0, V_k + (M_k − λ)/G_kk − (G_k/G_kk)·V).
   // A zero diagonal means the component is zero in another mode; then M_k and G_k are zero too and
   // the row becomes 0 instead of 0/0.
-  const gDen = gDiag.map((d) => g.maximum(d, 1e-300));
-  const mRows = Array.from({ length: R }, (_, k) => g.slice(M, 0, k, k + 1));
+  const gDen = Array.from({ length: R }, (_, k) => g.maximum(g.reshape(g.slice(g.slice(G, 0, k, k + 1), 1, k, k + 1), []), 1e-300));
+  const gRows = gDen.map((d, k) => g.div(g.slice(G, 0, k, k + 1), d));
+  const gScaled = g.concat(gRows, 0);
+  const coef = gRows.map((row, k) => Array.from({ length: k }, (_, j) => g.slice(row, 1, j, j + 1)));
+  const mRows = gDen.map((d, k) => g.div(g.sub(g.slice(M, 0, k, k + 1), lambda), d));
 
   let sweeps: Value = g.mul(remaining, 0);
   for (let s = 0; s < INNER_CHUNK; s++) {
     const before = V;
-    let W = V;
+    // (G/G_kk)·V for the whole sweep at once, then each row corrects for the rows already updated:
+    // (G_k/G_kk)·V_current = P_k + Σ_{j<k} (G_kj/G_kk) Δ_j. Rewriting V after every row would move
+    // the whole R × n matrix R times per sweep; this moves it once.
+    const P = g.matmul(gScaled, V);
+    const rows: Value[] = [];
+    const deltas: Value[] = [];
     for (let k = 0; k < R; k++) {
-      const vk = g.slice(W, 0, k, k + 1);
-      const num = g.sub(g.add(g.sub(mRows[k]!, g.matmul(gRows[k]!, W)), g.mul(gDiag[k]!, vk)), lambda);
-      const row = g.maximum(g.div(num, gDen[k]!), 0);
-      const parts: Value[] = [];
-      if (k > 0) parts.push(g.slice(W, 0, 0, k));
-      parts.push(row);
-      if (k < R - 1) parts.push(g.slice(W, 0, k + 1, R));
-      W = parts.length === 1 ? row : g.concat(parts, 0);
+      let t = g.slice(P, 0, k, k + 1);
+      for (let j = 0; j < k; j++) t = g.add(t, g.mul(coef[k]![j]!, deltas[j]!));
+      const vk = g.slice(V, 0, k, k + 1);
+      const row = g.maximum(g.add(vk, g.sub(mRows[k]!, t)), 0);
+      rows.push(row);
+      deltas.push(g.sub(row, vk));
     }
-    const delta = g.sumSquares(g.sub(W, before));
+    const W = R === 1 ? rows[0]! : g.concat(rows, 0);
+    const delta = deltas.map((d) => g.sumSquares(d)).reduce((a, b) => g.add(a, b));
     const active = g.and(g.not(g.greater(done, 0.5)), g.greater(remaining, s));
     err0 = g.where(g.and(active, g.less(err0, 0)), delta, err0);
     const stop = g.and(active, g.lessOrEqual(delta, g.mul(err0, INNER_TOL)));
