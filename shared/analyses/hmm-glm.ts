@@ -10,26 +10,10 @@ export const hmmGlmParams = z.object({
     title: 'States',
     description: 'Number of hidden states K (with cross-validation on: the largest number tried).',
   }),
-  selectStates: z.boolean().default(false).meta({
-    title: 'Choose states by cross-validation',
-    description: 'Fit 1…States states on folds of the training bins and keep the number with the best held-out likelihood.',
-  }),
-  folds: z.int().min(2).max(10).default(3).meta({
-    title: 'Folds',
-    description: 'Contiguous blocks of each training sequence used as validation folds when choosing the number of states.',
-  }),
-  seed: z.int().min(0).default(0).meta({ title: 'Seed', description: 'Seeds the restarts’ jitter and the surrogate shifts.' }),
-  binSeconds: z.number().positive().max(10).default(0.02).meta({
-    title: 'Bin width (s)',
-    description: 'Bin width for spike-time inputs (NWB Units). Count matrices use their own frames as bins.',
-  }),
-  layout: z.enum(['auto', 'time-first', 'neurons-first']).default('auto').meta({
-    title: 'Matrix layout',
-    description: 'Orientation of a 2-D count matrix (.npy, .csv …): auto takes the longer axis as time and says so in the log.',
-  }),
-  nonInteger: z.enum(['reject', 'round']).default('reject').meta({
-    title: 'Non-integer counts',
-    description: 'Refuse matrices whose values are not whole spike counts, or round them to the nearest count.',
+  prior: z.enum(['none', 'gaussian', 'onehot']).default('none').meta({
+    title: 'Connectivity prior',
+    description:
+      'gaussian: coupling weights ~ N(shared mean, σ²) across states, mean and σ learned. onehot: each connection is inhibitory, absent or excitatory, with a learned categorical prior shared across states.',
   }),
   basis: z.enum(['exponential', 'raised-cosine', 'raised-cosine-log']).default('exponential').meta({
     title: 'History basis',
@@ -50,16 +34,45 @@ export const hmmGlmParams = z.object({
     title: 'Exponential decay (bins)',
     description: 'Time constant of the exponential basis; the filter is normalised to sum to 1.',
   }),
+  binSeconds: z.number().positive().max(10).default(0.02).meta({
+    title: 'Bin width (s)',
+    description: 'Bin width for spike-time inputs (NWB Units). Count matrices use their own frames as bins.',
+  }),
   link: z.enum(['exp', 'softplus']).default('exp').meta({ title: 'Link', description: 'Rate = link(bias + coupling input).' }),
   selfCoupling: z.enum(['free', 'prior', 'none']).default('free').meta({
     title: 'Self-coupling',
     description:
       'free: each neuron’s own history filter is fitted per state outside the prior; prior: treated like any connection; none: left out.',
   }),
-  prior: z.enum(['none', 'gaussian', 'onehot']).default('none').meta({
-    title: 'Connectivity prior',
+  restarts: z.int().min(1).max(50).default(3).meta({
+    title: 'Restarts',
+    description: 'EM runs from the one-state GLM plus independent seeded jitter; the best training objective is kept.',
+  }),
+  surrogates: z.int().min(0).max(1000).default(20).meta({
+    title: 'Null surrogates',
     description:
-      'gaussian: coupling weights ~ N(shared mean, σ²) across states, mean and σ learned. onehot: each connection is inhibitory, absent or excitatory, with a learned categorical prior shared across states.',
+      'Refits on circularly shifted spike trains (each neuron by its own offset) giving a null for the bits/spike gain over one state (0 = no null control).',
+  }),
+  heldOutFraction: z.number().min(0.05).max(0.5).default(0.2).meta({
+    title: 'Held-out fraction',
+    description: 'The last part of every sequence is kept out of the fit and scores the model (held-out log-likelihood, bits/spike).',
+  }),
+  selectStates: z.boolean().default(false).meta({
+    title: 'Choose states by cross-validation',
+    description: 'Fit 1…States states on folds of the training bins and keep the number with the best held-out likelihood.',
+  }),
+  folds: z.int().min(2).max(10).default(3).meta({
+    title: 'Folds',
+    description: 'Contiguous blocks of each training sequence used as validation folds when choosing the number of states.',
+  }),
+  seed: z.int().min(0).default(0).meta({ title: 'Seed', description: 'Seeds the restarts’ jitter and the surrogate shifts.' }),
+  layout: z.enum(['auto', 'time-first', 'neurons-first']).default('auto').meta({
+    title: 'Matrix layout',
+    description: 'Orientation of a 2-D count matrix (.npy, .csv …): auto takes the longer axis as time and says so in the log.',
+  }),
+  nonInteger: z.enum(['reject', 'round']).default('reject').meta({
+    title: 'Non-integer counts',
+    description: 'Refuse matrices whose values are not whole spike counts, or round them to the nearest count.',
   }),
   priorScale: z.number().positive().max(100).default(0.33).meta({
     title: 'Gaussian prior σ₀',
@@ -82,10 +95,6 @@ export const hmmGlmParams = z.object({
     title: 'Transition concentration α',
     description: 'Dirichlet concentration on every transition probability (1 = none).',
   }),
-  restarts: z.int().min(1).max(50).default(3).meta({
-    title: 'Restarts',
-    description: 'EM runs from the one-state GLM plus independent seeded jitter; the best training objective is kept.',
-  }),
   jitter: z
     .number()
     .min(0)
@@ -97,18 +106,10 @@ export const hmmGlmParams = z.object({
     title: 'Tolerance',
     description: 'EM stops when the objective improves by less than tolerance·|objective| in one iteration.',
   }),
-  heldOutFraction: z.number().min(0.05).max(0.5).default(0.2).meta({
-    title: 'Held-out fraction',
-    description: 'The last part of every sequence is kept out of the fit and scores the model (held-out log-likelihood, bits/spike).',
-  }),
-  surrogates: z.int().min(0).max(1000).default(20).meta({
-    title: 'Null surrogates',
-    description:
-      'Refits on circularly shifted spike trains (each neuron by its own offset) giving a null for the bits/spike gain over one state (0 = no null control).',
-  }),
   solver: z.enum(['auto', 'newton', 'lbfgs']).default('auto').meta({
     title: 'GLM solver',
-    description: 'M-step solver: Newton with exact Hessians, or L-BFGS for designs whose Hessians are too large; auto picks by size.',
+    description:
+      'GLM M-step: Newton with exact Hessians (float64 graphs), or a few L-BFGS steps per EM iteration (float32 graphs) for designs whose Hessians are too large; auto picks by size.',
   }),
   typeThreshold: z.number().min(0).max(100).default(0.2).meta({
     title: 'Type threshold',
