@@ -290,6 +290,7 @@ export const hmmGlm = defineAnalysis({
         objective: best.objective,
         iterations: best.iterations,
         converged: best.converged,
+        stopReason: best.stopReason,
         restartsConverged: `${converged} of ${fits.restarts.length}`,
         heldOutBitsPerSpike: heldK.bitsPerSpike,
         oneStateBitsPerSpike: heldOne.bitsPerSpike,
