@@ -62,8 +62,8 @@ export function packedPairs(p: number): Int32Array {
   return pairs;
 }
 
-/** Elements of one T × K × N intermediate per chunk. */
-const CHUNK_ELEMENTS = 1 << 21;
+/** Bytes of one T × K × N intermediate per chunk: large enough for efficient products, small enough to stay out of the way. */
+const CHUNK_BYTES = 16 << 20;
 
 type GraphKind = EvalMode | 'linear';
 
@@ -133,7 +133,7 @@ function cast(data: Float64Array, dtype: Precision): Float64Array | Float32Array
 
 export interface EvaluatorOptions {
   precision?: Precision;
-  /** Bins per graph run; by default as many as keep a T × K × N intermediate near 2M values. */
+  /** Bins per graph run; by default as many as keep a T × K × N intermediate near 16 MB. */
   chunkRows?: number;
 }
 
@@ -216,7 +216,7 @@ export class GlmEvaluator {
   ): Promise<void> {
     const { t, n } = this.data;
     const width = Math.max(k * n, kind === 'newton' ? this.packedSize : 1);
-    const chunk = this.options.chunkRows ?? Math.max(64, Math.floor(CHUNK_ELEMENTS / width));
+    const chunk = this.options.chunkRows ?? Math.max(64, Math.floor(CHUNK_BYTES / (this.shape.dtype === 'float32' ? 4 : 8) / width));
     const graph = this.graph(kind);
     for (let a = 0; a < t; a += chunk) {
       const b = Math.min(t, a + chunk);
