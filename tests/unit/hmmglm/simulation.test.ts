@@ -107,7 +107,7 @@ describe('HMM-GLM on simulated spikes', () => {
         }
       }
       const r = correlation(fitted, real);
-      const report = result.report as { objectivePerIteration: number[]; restarts: Array<{ objectivePerIteration: number[] }> };
+      const report = result.report as { restarts: Array<{ objectivePerIteration: number[]; logLikelihoodPerIteration: number[] }> };
       console.log(
         `2-state simulation (${solver}, ${m.solver === 'lbfgs' ? 'float32' : 'float64'} graphs): held-out state accuracy ${accuracy.toFixed(4)}, coupling r ${r.toFixed(4)}, P_kk ${transition[0]!.toFixed(4)} / ${transition[3]!.toFixed(4)}, ` +
           `bits/spike ${Number(m.oneStateBitsPerSpike).toFixed(4)} → ${Number(m.heldOutBitsPerSpike).toFixed(4)} (gain ${Number(m.gainOverOneState).toFixed(4)}), ` +
@@ -120,9 +120,12 @@ describe('HMM-GLM on simulated spikes', () => {
       expect(typesRight / typesAll).toBeGreaterThanOrEqual(0.98);
       expect(m.converged).toBe(true);
       for (const run of report.restarts) {
-        run.objectivePerIteration.forEach((v, i) => {
-          if (i > 0) expect(v).toBeGreaterThanOrEqual(run.objectivePerIteration[i - 1]! - 1e-6 * Math.abs(v));
-        });
+        // The guarantee is for the log posterior; with this weak ridge and sticky prior the data log-likelihood rises too.
+        for (const series of [run.objectivePerIteration, run.logLikelihoodPerIteration]) {
+          series.forEach((v, i) => {
+            if (i > 0) expect(v).toBeGreaterThanOrEqual(series[i - 1]! - 1e-6 * Math.abs(v));
+          });
+        }
       }
     },
   );
