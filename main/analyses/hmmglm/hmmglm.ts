@@ -19,7 +19,7 @@ import { crossValidateStates, nullGains, nullPValue } from './selection.js';
 import { validateCounts } from './validate.js';
 
 /** Newton's packed Hessian pair products (T × P(P+1)/2 doubles) above this many values make L-BFGS the better choice. */
-const NEWTON_MAX_PAIR_VALUES = 3e7;
+const NEWTON_MAX_PAIR_VALUES = 1.5e7;
 const NEWTON_MAX_WEIGHTS = 80;
 const RASTER_COLUMNS = 1200;
 
