@@ -49,8 +49,6 @@ export interface HmmGlmFit {
   stopReason: string;
   /** Iterations whose objective fell by more than 1e-6·|objective| (expected 0). */
   decreases: number;
-  /** Training posteriors (T × K) at the final parameters. */
-  gamma: Float64Array;
 }
 
 /** The initial sticky transition matrix: 0.95 on the diagonal (as nemos starts). */
@@ -149,7 +147,7 @@ export async function fitEm(
     transition: Float64Array;
     initial: Float64Array;
     prior: PriorModel;
-    post: Posteriors;
+    logLikelihood: number;
     objective: number;
   } | null = null;
   let converged = false;
@@ -171,7 +169,7 @@ export async function fitEm(
     logLikelihoodHistory.push(post.logLikelihood);
     options.onIteration?.(it, objective);
     const previous = good?.objective;
-    good = { w, transition, initial, prior: prior.clone(), post, objective };
+    good = { w, transition, initial, prior: prior.clone(), logLikelihood: post.logLikelihood, objective };
     if (previous !== undefined) {
       if (objective < previous - 1e-6 * Math.abs(previous)) decreases++;
       if (Math.abs(objective - previous) <= options.tolerance * Math.abs(objective)) {
@@ -196,14 +194,13 @@ export async function fitEm(
     initial: g.initial,
     prior: g.prior,
     objective: g.objective,
-    logLikelihood: g.post.logLikelihood,
+    logLikelihood: g.logLikelihood,
     objectiveHistory,
     logLikelihoodHistory,
     iterations: objectiveHistory.length - 1,
     converged,
     stopReason,
     decreases,
-    gamma: g.post.gamma,
   };
 }
 

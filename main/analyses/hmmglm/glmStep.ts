@@ -5,7 +5,7 @@
  *   f_b(w) = Σ_t γ_k(t)·M_n(t)·ℓ_n(t; w) − ½ Σ_p c_bp (w_p − μ_bp)² + e_b(w),
  *
  * where the quadratic part carries the ridge and the Gaussian prior, e_b is the one-hot type term
- * (constant while the types are), fixed coordinates stay at 0 and sign-typed ones within their
+ * (constant while the types are, which are set between M-step runs), fixed coordinates stay at 0 and sign-typed ones within their
  * bound (projected steps; a coordinate at its bound whose gradient points out is held for the
  * step). Newton uses exact Hessians from the engine; L-BFGS (two-loop, Hessian-diagonal initial
  * scaling) needs only gradients. Every step passes a per-problem Armijo test on f_b, so each
@@ -24,8 +24,8 @@ export interface Penalty {
   fixed: Uint8Array;
   /** B × P sign constraints: +1 keeps the weight ≥ 0, −1 keeps it ≤ 0, 0 leaves it free. */
   sign?: Int8Array;
-  /** Non-smooth term per problem (the one-hot type prior); part of the objective the line search sees. */
-  extra?: (b: number, w: Float64Array) => number;
+  /** A term per problem that does not depend on the weights (the one-hot type prior), so that f_b is the whole objective. */
+  extra?: (b: number) => number;
 }
 
 export interface MStepOptions {
@@ -77,7 +77,7 @@ function assemble(
   q: number,
   out: { f: Float64Array; grad: Float64Array; hdiag: Float64Array; hess?: Float64Array },
 ) {
-  out.f[b] = ev.obj![b]! + quadratic(pen, b, w, p) + (pen.extra ? pen.extra(b, w) : 0);
+  out.f[b] = ev.obj![b]! + quadratic(pen, b, w, p) + (pen.extra ? pen.extra(b) : 0);
   for (let j = 0; j < p; j++) {
     const i = b * p + j;
     const c = pen.prec[i]!;
