@@ -1,9 +1,9 @@
 /**
  * From counts to a scored model: the design, training/held-out splits, the one-state GLM and the
- * K-state restarts, held-out log-likelihood and bits/spike, cross-validated number of states and
- * the circular-shift null. Held-out data are the last part of every sequence; their predictive
- * log-likelihood is log p(y_test | y_train) = log p(y_train, y_test) − log p(y_train), so the HMM
- * enters the held-out block with the state belief the training part left it.
+ * K-state restarts, held-out log-likelihood and bits/spike (selection.ts adds the cross-validated
+ * number of states and the null). Held-out data are the last part of every sequence; their
+ * predictive log-likelihood is log p(y_test | y_train) = log p(y_train, y_test) − log p(y_train),
+ * so the HMM enters the held-out block with the state belief the training part left it.
  */
 import type { Rng } from '../../util/rng.js';
 import type { CancellationToken } from '../types.js';
