@@ -150,7 +150,6 @@ describe('HMM-GLM on simulated spikes', () => {
     const m = result.metrics as Record<string, number>;
     const { accuracy } = matchStates(result.arrays.viterbi!.data as Int32Array, sim.states, 30_000, 3);
     console.log(
-      JSON.stringify(m),
       `one-hot prior, 3 states: prior argmax matches ${right} of ${shared} shared connections (${(right / shared).toFixed(4)}), state accuracy ${accuracy.toFixed(4)}, gain ${m.gainOverOneState}`,
     );
     expect(right / shared).toBeGreaterThanOrEqual(0.95);
