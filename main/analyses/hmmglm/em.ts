@@ -18,7 +18,7 @@ import { glmMStep, type LbfgsMemory, lbfgsMemory, type MStepResult } from './glm
 import { PriorModel, type PriorConfig } from './priors.js';
 
 const NEWTON_STEPS = 30;
-const LBFGS_STEPS = 4;
+const LBFGS_STEPS = 6;
 
 export interface EmOptions {
   k: number;
@@ -104,7 +104,8 @@ async function weightStep(
   memory: LbfgsMemory | undefined,
 ): Promise<MStepResult> {
   const b = k * evaluator.data.n;
-  // L-BFGS takes a few steps per EM iteration (a generalised M-step): the posteriors move under it anyway.
+  // L-BFGS takes a few steps per EM iteration (a generalised M-step). On 100 neurons × 3 states,
+  // 6 steps reached the objective of 10 or 20 per iteration, while 3 or 4 left EM in poorer optima.
   const m = {
     solver: options.solver,
     maxIterations: options.solver === 'newton' ? NEWTON_STEPS : LBFGS_STEPS,
