@@ -109,12 +109,13 @@ export const ntfConnectomeParams = z.object({
     .number()
     .min(1)
     .max(100)
-    .default(2)
+    .default(3)
     .meta({
       title: 'Community contrast',
       description:
-        'A Louvain community is kept when its mean internal pair loading is at least this many times the mean loading of the pairs leaving it; ' +
-        'cells in no kept community (background, isolated cells, singletons) belong to none.',
+        'Louvain partitions every cell; cells whose mean loading to their community is below half its mean internal loading are dropped, and a ' +
+        'community is kept when its mean internal loading is at least this many times both the mean loading of the pairs leaving it and the ' +
+        'component’s median pair loading, and above its mean. Cells in no kept community (background, isolated cells, singletons) belong to none.',
     }),
   surrogates: z
     .int()
