@@ -102,7 +102,7 @@ export const hmmGlmParams = z.object({
     .default(0.1)
     .meta({ title: 'Initial jitter', description: 'Standard deviation of the per-state noise added to the one-state GLM’s weights.' }),
   maxIterations: z.int().min(1).max(5000).default(100).meta({ title: 'Max EM iterations', description: 'Per restart.' }),
-  tolerance: z.number().positive().max(1).default(1e-6).meta({
+  tolerance: z.number().positive().max(1).default(1e-5).meta({
     title: 'Tolerance',
     description: 'EM stops when the objective improves by less than tolerance·|objective| in one iteration.',
   }),
