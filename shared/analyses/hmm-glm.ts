@@ -111,6 +111,37 @@ export const hmmGlmParams = z.object({
     description:
       'GLM M-step: Newton with exact Hessians (float64 graphs), or a few L-BFGS steps per EM iteration (float32 graphs) for designs whose Hessians are too large; auto picks by size.',
   }),
+  covariates: z
+    .union([z.string(), z.array(z.string())])
+    .default('')
+    .meta({
+      title: 'Covariates (NWB TimeSeries)',
+      description:
+        'Object paths of TimeSeries in the same NWB file (running speed, pupil …), comma-separated; each channel becomes a covariate, averaged over every spike bin and standardised.',
+    }),
+  covariateInput: z.int().min(1).nullable().default(null).meta({
+    title: 'Covariate input',
+    description:
+      'Position among the run’s inputs (primary = 0) from which on the inputs are covariate recordings (time × covariates matrices), one per spike sequence in the same order; empty = none.',
+  }),
+  covariateRate: z.number().positive().max(1e6).nullable().default(null).meta({
+    title: 'Covariate rate (Hz)',
+    description:
+      'Sampling rate of the covariate recordings, when their files state none or a different one; without a rate on both sides covariates need one sample per spike bin.',
+  }),
+  covariateLayout: z.enum(['auto', 'time-first', 'covariates-first']).default('auto').meta({
+    title: 'Covariate matrix layout',
+    description: 'Orientation of a covariate matrix file: auto takes the longer axis as time and says so in the notes.',
+  }),
+  covariateHistory: z.boolean().default(false).meta({
+    title: 'Covariate history',
+    description: 'Besides each covariate’s value in the bin, let its recent past act through the history basis (lags 1…history length).',
+  }),
+  covariateWeights: z.enum(['per-state', 'shared']).default('per-state').meta({
+    title: 'Covariate weights',
+    description:
+      'per-state: every state has its own weight per covariate and neuron; shared: one weight per covariate and neuron for all states (states then differ only in bias and coupling).',
+  }),
   typeThreshold: z.number().min(0).max(100).default(0.2).meta({
     title: 'Type threshold',
     description: 'Without the one-hot prior, a connection is drawn excitatory/inhibitory when its net coupling exceeds ±threshold.',
@@ -118,3 +149,9 @@ export const hmmGlmParams = z.object({
 });
 
 export type HmmGlmParams = z.output<typeof hmmGlmParams>;
+
+/** The covariate object paths of the parameters, as a list (the form gives one comma-separated string). */
+export function covariatePaths(params: Pick<HmmGlmParams, 'covariates'>): string[] {
+  const list = typeof params.covariates === 'string' ? params.covariates.split(',') : params.covariates;
+  return list.map((p) => p.trim()).filter((p) => p !== '');
+}

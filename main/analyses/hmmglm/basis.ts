@@ -1,7 +1,8 @@
 /**
  * History bases and the design matrix they give: column m·J + j of the design holds neuron m's
  * counts filtered by basis function j over the previous L bins (lag 1 = the bin before), the last
- * column is the constant for the bias. History never reaches across a sequence start.
+ * column is the constant for the bias; external covariates sit between the two. History never
+ * reaches across a sequence start.
  */
 
 export interface Basis {
@@ -54,32 +55,80 @@ export function basisMass(basis: Basis): Float64Array {
   return mass;
 }
 
+/** Covariates as design columns: standardised values (T × C, time-major), each with its history through `history` when given. */
+export interface CovariateColumns {
+  values: Float64Array;
+  c: number;
+  history: Basis | null;
+}
+
+/** Design columns per covariate: its value in the bin, then one per history basis function. */
+export function columnsPerCovariate(covariates: Pick<CovariateColumns, 'history'>): number {
+  return 1 + (covariates.history?.count ?? 0);
+}
+
 /**
- * The design X (T × P, P = N·J + 1, row-major) from counts S (T × N, time-major; unobserved bins
- * count as 0) over sequences given by their start rows.
+ * Adds, for every source m (a neuron's counts or a covariate; values T × n, time-major), its history
+ * filtered by each basis function into column first + m·stride + j of the T × p design.
  */
-export function historyDesign(counts: Float64Array, t: number, n: number, starts: readonly number[], basis: Basis): Float64Array {
-  const { length: L, count: J, values } = basis;
-  const p = n * J + 1;
-  const x = new Float64Array(t * p);
+function addHistory(
+  x: Float64Array,
+  p: number,
+  first: number,
+  stride: number,
+  values: Float64Array,
+  t: number,
+  n: number,
+  starts: readonly number[],
+  basis: Basis,
+): void {
+  const { length: L, count: J, values: phi } = basis;
   const bounds = [...starts, t];
   for (let s = 0; s + 1 < bounds.length; s++) {
     const a = bounds[s]!;
     const b = bounds[s + 1]!;
     for (let row = a; row < b; row++) {
-      const out = row * p;
-      x[out + p - 1] = 1;
+      const out = row * p + first;
       const maxLag = Math.min(L, row - a);
       for (let l = 1; l <= maxLag; l++) {
         const src = (row - l) * n;
-        const phi = (l - 1) * J;
+        const at = (l - 1) * J;
         for (let m = 0; m < n; m++) {
-          const c = counts[src + m]!;
+          const c = values[src + m]!;
           if (c === 0) continue;
-          for (let j = 0; j < J; j++) x[out + m * J + j] += c * values[phi + j]!;
+          for (let j = 0; j < J; j++) x[out + m * stride + j] += c * phi[at + j]!;
         }
       }
     }
+  }
+}
+
+/**
+ * The design X (T × P, row-major) from counts S (T × N, time-major; unobserved bins count as 0)
+ * over sequences given by their start rows: N·J history columns, then the covariates' columns
+ * (C·(1 + J) with covariate history, else C), then the constant. P = N·J + 1 without covariates.
+ */
+export function historyDesign(
+  counts: Float64Array,
+  t: number,
+  n: number,
+  starts: readonly number[],
+  basis: Basis,
+  covariates?: CovariateColumns,
+): Float64Array {
+  const J = basis.count;
+  const per = covariates ? columnsPerCovariate(covariates) : 0;
+  const c = covariates?.c ?? 0;
+  const p = n * J + c * per + 1;
+  const x = new Float64Array(t * p);
+  for (let row = 0; row < t; row++) x[row * p + p - 1] = 1;
+  addHistory(x, p, 0, J, counts, t, n, starts, basis);
+  if (covariates) {
+    const first = n * J;
+    for (let row = 0; row < t; row++) {
+      for (let q = 0; q < c; q++) x[row * p + first + q * per] = covariates.values[row * c + q]!;
+    }
+    if (covariates.history) addHistory(x, p, first + 1, per, covariates.values, t, c, starts, covariates.history);
   }
   return x;
 }

@@ -21,12 +21,19 @@ export interface SpikeCounts {
   starts: number[];
   /** Seconds per bin, when known. */
   binSeconds: number | null;
+  /** Per sequence: the time of its first bin's start and the bin width in seconds, when known (covariates are resampled onto them). */
+  timing?: Array<BinTiming | null>;
   labels: string[];
   notes: string[];
 }
 
+export interface BinTiming {
+  start: number;
+  binSeconds: number;
+}
+
 /** Formats whose 2-D matrices carry no stated orientation: the reader guessed it. */
-const GUESSED_ORIENTATION = new Set(['npy', 'npz', 'csv', 'mat-v5', 'mat-v7.3', 'hdf5']);
+export const GUESSED_ORIENTATION = new Set(['npy', 'npz', 'csv', 'mat-v5', 'mat-v7.3', 'hdf5']);
 
 interface LoadOptions {
   binSeconds: number;
@@ -34,7 +41,7 @@ interface LoadOptions {
   nonInteger: 'reject' | 'round';
 }
 
-function where(d: DatasetRef): string {
+export function where(d: DatasetRef): string {
   return `${d.path}${d.object ? ` [${d.object}]` : ''}`;
 }
 
@@ -43,7 +50,7 @@ async function sequenceOf(
   dataset: DatasetRef,
   options: LoadOptions,
   notes: string[],
-): Promise<{ s: Float64Array; m: Float64Array; t: number; n: number; binSeconds: number | null }> {
+): Promise<{ s: Float64Array; m: Float64Array; t: number; n: number; binSeconds: number | null; start: number }> {
   const { meta } = recording;
   if (meta.hasSpikes && recording.spikes) {
     const trains = await recording.spikes();
@@ -66,7 +73,7 @@ async function sequenceOf(
     notes.push(
       `${where(dataset)}: ${n} units binned at ${options.binSeconds} s into ${bins} bins${trains.observed ? ' (bins outside each unit’s observation intervals are left out)' : ''}`,
     );
-    return { s, m, t: bins, n, binSeconds: options.binSeconds };
+    return { s, m, t: bins, n, binSeconds: options.binSeconds, start };
   }
 
   let rec = recording;
@@ -116,7 +123,7 @@ async function sequenceOf(
     const tb = rec.meta.timeBase;
     // The same plain-matrix formats store no sampling rate either: their bins are frames of unknown length.
     const rateKnown = dataset.rate !== null || !guessed;
-    return { s, m, t, n, binSeconds: tb.kind === 'rate' && rateKnown ? 1 / tb.rate : null };
+    return { s, m, t, n, binSeconds: tb.kind === 'rate' && rateKnown ? 1 / tb.rate : null, start: tb.kind === 'rate' ? tb.start : 0 };
   } finally {
     await reopened?.close();
   }
@@ -149,5 +156,6 @@ export async function loadCounts(input: AnalysisInput, options: LoadOptions): Pr
   }
   const meta = input.recordings[0]!.meta;
   const labels = Array.from({ length: n }, (_, i) => meta.labels?.[i] ?? String(i));
-  return { s, m, t, n, starts, binSeconds: parts[0]!.binSeconds, labels, notes };
+  const timing = parts.map((part) => (part.binSeconds === null ? null : { start: part.start, binSeconds: part.binSeconds }));
+  return { s, m, t, n, starts, binSeconds: parts[0]!.binSeconds, timing, labels, notes };
 }

@@ -14,7 +14,7 @@ import { CancelledError, type CancellationToken } from '../types.js';
 import type { Rng } from '../../util/rng.js';
 import type { GlmEvaluator } from './emission.js';
 import { type Segment, logForwardBackward, type Posteriors } from './forwardBackward.js';
-import { glmMStep, type LbfgsMemory, lbfgsMemory, type MStepResult } from './glmStep.js';
+import { glmMStep, type LbfgsMemory, lbfgsMemory, type MStepResult, sharedStep } from './glmStep.js';
 import { PriorModel, type PriorConfig } from './priors.js';
 
 const NEWTON_STEPS = 30;
@@ -92,8 +92,32 @@ function updateTransitions(
   return { transition, initial };
 }
 
-/** The GLM part of the M-step; with the one-hot prior, proposed type switches are refitted and kept per neuron-state only if they pay. */
+/**
+ * The GLM part of the M-step; with the one-hot prior, proposed type switches are refitted and kept
+ * per neuron-state only if they pay; weights shared across states (shared covariate weights) are
+ * held there and fitted jointly over the states afterwards.
+ */
 async function weightStep(
+  evaluator: GlmEvaluator,
+  w: Float64Array,
+  k: number,
+  gamma: Float64Array,
+  prior: PriorModel,
+  options: EmOptions,
+  scale: number,
+  memory: LbfgsMemory | undefined,
+): Promise<Float64Array> {
+  const step = await perStateStep(evaluator, w, k, gamma, prior, options, scale, memory);
+  if (!prior.sharedCovariates) return step.w;
+  const b = k * evaluator.data.n;
+  return sharedStep(evaluator, step.w, k, gamma, prior.penalty(), {
+    solver: options.solver,
+    maxIterations: options.solver === 'newton' ? NEWTON_STEPS : LBFGS_STEPS,
+    tolerance: Math.max(1e-10, (1e-2 * options.tolerance * scale) / b),
+  });
+}
+
+async function perStateStep(
   evaluator: GlmEvaluator,
   w: Float64Array,
   k: number,
@@ -182,8 +206,7 @@ export async function fitEm(
     if (it >= options.maxIterations) break;
     if (options.token?.cancelled) throw new CancelledError();
     ({ transition, initial } = updateTransitions(post, segments, k, transition, options.transitionConcentration, options.stickiness));
-    const step = await weightStep(evaluator, w, k, post.gamma, prior, options, Math.abs(objective), memory);
-    w = step.w;
+    w = await weightStep(evaluator, w, k, post.gamma, prior, options, Math.abs(objective), memory);
     prior.updateHyper(w);
     logB = await evaluator.emissions(w, k);
   }
@@ -212,7 +235,7 @@ export class DivergenceError extends Error {
   }
 }
 
-/** A K-state start: every state gets the one-state weights plus independent N(0, jitter²) noise on its free weights. */
+/** A K-state start: every state gets the one-state weights plus independent N(0, jitter²) noise on its free weights (weights shared across states get none). */
 export function jitteredStart(
   oneState: Float64Array,
   k: number,
@@ -222,12 +245,12 @@ export function jitteredStart(
   rng: Rng,
   prior: PriorModel,
 ): Float64Array {
-  const fixed = prior.penalty().fixed;
+  const { fixed, shared } = prior.penalty();
   const w = new Float64Array(k * n * p);
   for (let s = 0; s < k; s++) {
     for (let c = 0; c < n * p; c++) {
       const i = s * n * p + c;
-      w[i] = fixed[i] ? 0 : oneState[c]! + (k > 1 ? jitter * rng.normal() : 0);
+      w[i] = fixed[i] ? 0 : oneState[c]! + (k > 1 && !shared?.[i] ? jitter * rng.normal() : 0);
     }
   }
   return w;

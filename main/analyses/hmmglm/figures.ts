@@ -1,6 +1,7 @@
 /**
  * The HMM-GLM's default figures, print-styled: states over the raster, transition matrix, coupling
- * matrices per state, connection-type map, per-state firing rates, objective per EM iteration,
+ * matrices per state, connection-type map, per-state firing rates, covariate weights per state
+ * (when the model has external covariates), objective per EM iteration,
  * held-out bits/spike against the number of states, and the null distribution of the gain.
  */
 import type { HmmGlmParams } from '../../../shared/analyses/hmm-glm.js';
@@ -37,6 +38,12 @@ interface Report {
   stateSelection: { folds: number; candidates: Array<{ states: number; bitsPerSpike: number | null }>; chosen: number } | null;
   nullControl: { surrogates: number; observedGain?: number | null; nullGains?: number[]; pValue?: number | null };
   raster: { columns: number; binsPerColumn: number };
+  covariates: {
+    names: string[];
+    weights: 'per-state' | 'shared';
+    terms: string[];
+    standardisation: { mean: number[]; sd: number[] };
+  } | null;
 }
 
 function matrix(a: NdArray, offset = 0, rows = a.shape[a.shape.length - 2]!, cols = a.shape[a.shape.length - 1]!): number[][] {
@@ -59,7 +66,10 @@ function methodsModel(params: HmmGlmParams, r: Report): string {
       ? `an exponential history filter of ${params.basisLength} bins`
       : `${params.basisCount} ${params.basis === 'raised-cosine-log' ? 'log-stretched ' : ''}raised-cosine functions over ${params.basisLength} bins`;
   const bin = r.model.binSeconds ? `${r.model.binSeconds * 1000} ms bins` : 'bins';
-  return `A ${r.model.states}-state Poisson HMM-GLM (${params.link} link, ${basis}, ${priorWords(params)}) was fitted to ${r.model.neurons} neurons in ${bin} by log-space EM (best of ${params.restarts} restarts from the one-state GLM).`;
+  const covariates = r.covariates
+    ? `, ${r.covariates.names.length} external covariate${r.covariates.names.length === 1 ? '' : 's'} with ${r.covariates.weights === 'shared' ? 'weights shared by all states' : 'per-state weights'}${r.covariates.terms.length > 1 ? ' and history' : ''}`
+    : '';
+  return `A ${r.model.states}-state Poisson HMM-GLM (${params.link} link, ${basis}, ${priorWords(params)}${covariates}) was fitted to ${r.model.neurons} neurons in ${bin} by log-space EM (best of ${params.restarts} restarts from the one-state GLM).`;
 }
 
 function statesFigure(result: AnalysisResult, params: HmmGlmParams, r: Report): FigureSpec {
@@ -444,6 +454,106 @@ function nullFigure(params: HmmGlmParams, r: Report): FigureSpec | null {
   };
 }
 
+/** One panel per covariate term: each neuron's weight in every state, the one-state GLM's as black ticks. */
+function covariatesFigure(result: AnalysisResult, params: HmmGlmParams, r: Report): FigureSpec | null {
+  const cov = r.covariates;
+  const weights = result.arrays.covariateWeights;
+  const one = result.arrays.oneStateCovariateWeights;
+  if (!cov || !weights || !one) return null;
+  const [k, n, c, l] = weights.shape as [number, number, number, number];
+  const labels = Array.from({ length: c * l }, (_, q) => {
+    const name = cov.names[Math.floor(q / l)]!;
+    return q % l === 0 ? name : `${name}, history ${q % l}`;
+  });
+  const perRow = Math.min(3, labels.length);
+  const rowsOf = Math.ceil(labels.length / perRow);
+  const columns = panels(perRow, 0.08);
+  const rowGap = 0.12;
+  const height = (1 - rowGap * (rowsOf - 1)) / rowsOf;
+  const neurons = Array.from({ length: n }, (_, i) => i);
+  const data: unknown[] = [];
+  const layout: Record<string, unknown> = {};
+  const rows: Array<Array<number | string>> = [];
+  labels.forEach((label, q) => {
+    const suffix = q === 0 ? '' : String(q + 1);
+    const row = Math.floor(q / perRow);
+    const y0 = 1 - row * (height + rowGap) - height;
+    for (let s = 0; s < k; s++) {
+      const y = neurons.map((i) => round(Number(weights.data[(s * n + i) * c * l + q])));
+      y.forEach((v, i) => rows.push([s, i, cov.names[Math.floor(q / l)]!, q % l, v]));
+      data.push({
+        type: 'scatter',
+        mode: 'markers',
+        x: neurons,
+        y,
+        name: cov.weights === 'shared' ? 'all states' : `state ${s}`,
+        legendgroup: `state ${s}`,
+        showlegend: q === 0 && (cov.weights === 'per-state' || s === 0),
+        marker: { color: STATE_COLOURS[s % STATE_COLOURS.length], size: n > 40 ? 4 : 6 },
+        xaxis: `x${suffix}`,
+        yaxis: `y${suffix}`,
+        hovertemplate: `${label}<br>state ${s}, neuron %{x}: %{y:.3f}<extra></extra>`,
+      });
+      if (cov.weights === 'shared') break;
+    }
+    data.push({
+      type: 'scatter',
+      mode: 'markers',
+      x: neurons,
+      y: neurons.map((i) => round(Number(one.data[i * c * l + q]))),
+      name: 'one-state GLM',
+      legendgroup: 'one',
+      showlegend: q === 0,
+      marker: { symbol: 'line-ew-open', color: '#000000', size: n > 40 ? 5 : 9, line: { width: 1.2 } },
+      xaxis: `x${suffix}`,
+      yaxis: `y${suffix}`,
+      hovertemplate: `${label}<br>one-state GLM, neuron %{x}: %{y:.3f}<extra></extra>`,
+    });
+    layout[`xaxis${suffix}`] = paperAxis(row === rowsOf - 1 || q + perRow >= labels.length ? 'neuron' : '', {
+      domain: columns[q % perRow],
+      anchor: `y${suffix}`,
+      dtick: n <= 20 ? 1 : undefined,
+      range: [-0.7, n - 0.3],
+    });
+    layout[`yaxis${suffix}`] = paperAxis(q % perRow === 0 ? 'weight (per SD)' : '', {
+      domain: [y0, y0 + height],
+      anchor: `x${suffix}`,
+      zeroline: true,
+      zerolinecolor: '#bbbbbb',
+      zerolinewidth: 1,
+    });
+  });
+  const annotations = labels.map((label, q) => ({
+    text: label,
+    xref: `x${q === 0 ? '' : q + 1} domain`,
+    yref: `y${q === 0 ? '' : q + 1} domain`,
+    x: 0.02,
+    y: 1,
+    xanchor: 'left',
+    yanchor: 'bottom',
+    showarrow: false,
+    font: { size: 10 },
+  }));
+  const scale = cov.names
+    .map((name, q) => `${name}: mean ${round(cov.standardisation.mean[q]!)}, SD ${round(cov.standardisation.sd[q]!)}`)
+    .join('; ');
+  return {
+    key: 'hmmglm-covariates',
+    title: 'Covariate weights per state',
+    plot: {
+      data,
+      layout: paperLayout('Covariate weights per state', {
+        ...layout,
+        annotations,
+        showlegend: true,
+        legend: { orientation: 'h', x: 1, xanchor: 'right', y: 1.1, font: { size: 9 } },
+      }),
+    },
+    table: { columns: ['state', 'neuron', 'covariate', 'term', 'weight_per_sd'], rows },
+    methods: `${methodsModel(params, r)} Weights are the change in ${params.link === 'exp' ? 'log-rate' : 'the rate’s linear predictor'} per standard deviation of each covariate, averaged over every spike bin and standardised over the training bins (${scale})${l > 1 ? '; history terms weight the covariate’s past through the history basis' : ''}. The one-state GLM (black ticks), the reference for the gain over one state, was fitted with the same covariates.`,
+  };
+}
+
 export function hmmGlmFigures(result: AnalysisResult, params: HmmGlmParams): FigureSpec[] {
   const r = result.report as unknown as Report;
   const figures = [
@@ -452,6 +562,7 @@ export function hmmGlmFigures(result: AnalysisResult, params: HmmGlmParams): Fig
     couplingFigure(result, params, r),
     typesFigure(result, params, r),
     ratesFigure(result, params, r),
+    covariatesFigure(result, params, r),
     objectiveFigure(params, r),
     selectionFigure(params, r),
     nullFigure(params, r),

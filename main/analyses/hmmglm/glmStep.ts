@@ -24,6 +24,8 @@ export interface Penalty {
   fixed: Uint8Array;
   /** B × P sign constraints: +1 keeps the weight ≥ 0, −1 keeps it ≤ 0, 0 leaves it free. */
   sign?: Int8Array;
+  /** B × P, 1 where the weight is one value shared by all states: held by glmMStep, fitted by sharedStep. */
+  shared?: Uint8Array;
   /** A term per problem that does not depend on the weights (the one-hot type prior), so that f_b is the whole objective. */
   extra?: (b: number) => number;
 }
@@ -102,7 +104,7 @@ function heldCoordinates(pen: Penalty, b: number, w: Float64Array, g: Float64Arr
   for (let j = 0; j < p; j++) {
     const i = b * p + j;
     const sg = pen.sign?.[i] ?? 0;
-    held[j] = pen.fixed[i] || (sg !== 0 && w[i] === 0 && sg * g[i]! <= 0) ? 1 : 0;
+    held[j] = pen.fixed[i] || pen.shared?.[i] || (sg !== 0 && w[i] === 0 && sg * g[i]! <= 0) ? 1 : 0;
   }
   return held;
 }
@@ -145,21 +147,31 @@ function newtonDirection(
       if (a === bb) trace += v;
     }
   }
-  const rhs = Float64Array.from(free, (j) => g[b * p + j]!);
+  const sol = ridgedSolve(
+    h,
+    Float64Array.from(free, (j) => g[b * p + j]!),
+    f,
+    trace,
+    `problem ${b}`,
+  );
+  const d = new Float64Array(p);
+  free.forEach((j, i) => (d[j] = sol[i]!));
+  return d;
+}
+
+/** Solves H d = g (H f × f, symmetric), adding a growing ridge while H is not positive definite. */
+function ridgedSolve(h: Float64Array, rhs: Float64Array, f: number, trace: number, what: string): Float64Array {
   let ridge = 0;
   for (let attempt = 0; attempt < 12; attempt++) {
     const m = ridge > 0 ? h.map((v, i) => (i % (f + 1) === 0 ? v + ridge : v)) : h;
     try {
-      const sol = choleskySolve(tensor(m, [f, f]), tensor(rhs, [f])).data;
-      const d = new Float64Array(p);
-      free.forEach((j, i) => (d[j] = sol[i]!));
-      return d;
+      return Float64Array.from(choleskySolve(tensor(m, [f, f]), tensor(rhs, [f])).data);
     } catch (e) {
       if (!(e instanceof LinalgError)) throw e;
       ridge = ridge === 0 ? 1e-10 * Math.max(1e-300, trace / Math.max(1, f)) + 1e-12 : ridge * 100;
     }
   }
-  throw new LinalgError(`the Hessian of problem ${b} stayed singular after regularisation`);
+  throw new LinalgError(`the Hessian of ${what} stayed singular after regularisation`);
 }
 
 /** L-BFGS two-loop recursion for ascent: d = H·g with H₀ = diag(1/hdiag). */
@@ -331,4 +343,105 @@ export async function glmMStep(
     }
   }
   return { w, f: state.f, grad: state.grad, hdiag: state.hdiag, iterations };
+}
+
+/** Index of (−∇²f)[u, v], u ≤ v, in a problem's packed upper triangle. */
+function packedIndex(u: number, v: number, p: number): number {
+  return u * p - (u * (u - 1)) / 2 + (v - u);
+}
+
+/**
+ * The weights every state shares (shared covariate weights): neuron n's shared vector v enters each
+ * of its K problems, so Σ_k f_(k,n) is maximised over v with all other weights held — Newton on the
+ * summed gradient and Hessian block (the Hessian's diagonal under L-BFGS), a per-neuron Armijo test
+ * on the summed objective, failed steps halved and retried at the next evaluation. All K copies of v
+ * move together, so they stay equal; the summed objective, and with it the EM objective, never falls.
+ */
+export async function sharedStep(
+  evaluator: GlmEvaluator,
+  w0: Float64Array,
+  k: number,
+  gamma: Float64Array,
+  pen: Penalty,
+  options: Pick<MStepOptions, 'solver' | 'maxIterations' | 'tolerance'>,
+): Promise<Float64Array> {
+  const { n, p } = evaluator.data;
+  const q = evaluator.packedSize;
+  const mode: EvalMode = options.solver === 'newton' ? 'newton' : 'diagonal';
+  const cols: number[] = [];
+  for (let j = 0; j < p; j++) if (pen.shared?.[j]) cols.push(j);
+  const c = cols.length;
+  const w = Float64Array.from(w0);
+  if (c === 0) return w;
+  /** Per neuron: Σ_k f, Σ_k ∇f over the shared coordinates and Σ_k −∇²f on them (c × c). */
+  const summarise = (ev: Evaluation, x: Float64Array) => {
+    const f = new Float64Array(n);
+    const g = new Float64Array(n * c);
+    const h = new Float64Array(n * c * c);
+    for (let b = 0; b < k * n; b++) {
+      const i = b % n;
+      f[i] += ev.obj![b]! + quadratic(pen, b, x.subarray(b * p, (b + 1) * p), p) + (pen.extra ? pen.extra(b) : 0);
+      for (let a = 0; a < c; a++) {
+        const at = b * p + cols[a]!;
+        g[i * c + a] += ev.grad![at]! - pen.prec[at]! * (x[at]! - pen.center[at]!);
+        h[(i * c + a) * c + a] += pen.prec[at]!;
+        if (ev.hdiag) h[(i * c + a) * c + a] += ev.hdiag[at]!;
+        else for (let e = a; e < c; e++) h[(i * c + a) * c + e] += ev.hess![b * q + packedIndex(cols[a]!, cols[e]!, p)]!;
+      }
+    }
+    for (let i = 0; i < n; i++) for (let a = 0; a < c; a++) for (let e = 0; e < a; e++) h[(i * c + a) * c + e] = h[(i * c + e) * c + a]!;
+    return { f, g, h };
+  };
+  const current = summarise(await evaluator.evaluate(w, k, mode, gamma), w);
+  const active = new Set(Array.from({ length: n }, (_, i) => i));
+  for (const i of active) if (!Number.isFinite(current.f[i])) active.delete(i);
+  const alpha = new Float64Array(n).fill(1);
+  const retry = new Map<number, { d: Float64Array; slope: number }>();
+  for (let it = 0; it < options.maxIterations && active.size > 0; it++) {
+    const trial = Float64Array.from(w);
+    const tried = new Map<number, { d: Float64Array; slope: number }>();
+    for (const i of active) {
+      let dir = retry.get(i);
+      if (!dir) {
+        const g = current.g.subarray(i * c, (i + 1) * c);
+        const h = current.h.subarray(i * c * c, (i + 1) * c * c);
+        let trace = 0;
+        for (let a = 0; a < c; a++) trace += h[a * c + a]!;
+        const d = ridgedSolve(Float64Array.from(h), Float64Array.from(g), c, trace, `neuron ${i}'s shared weights`);
+        let slope = 0;
+        for (let a = 0; a < c; a++) slope += g[a]! * d[a]!;
+        if (!(slope > 2 * options.tolerance)) {
+          active.delete(i);
+          continue;
+        }
+        dir = { d, slope };
+      }
+      tried.set(i, dir);
+      for (let s = 0; s < k; s++) {
+        for (let a = 0; a < c; a++) trial[(s * n + i) * p + cols[a]!] = w[i * p + cols[a]!]! + alpha[i]! * dir.d[a]!;
+      }
+    }
+    if (tried.size === 0) break;
+    const next = summarise(await evaluator.evaluate(trial, k, mode, gamma), trial);
+    for (const [i, dir] of tried) {
+      if (Number.isFinite(next.f[i]) && next.f[i]! >= current.f[i]! + ARMIJO * alpha[i]! * dir.slope) {
+        const gain = next.f[i]! - current.f[i]!;
+        for (let s = 0; s < k; s++) w.set(trial.subarray((s * n + i) * p, (s * n + i + 1) * p), (s * n + i) * p);
+        current.f[i] = next.f[i]!;
+        current.g.set(next.g.subarray(i * c, (i + 1) * c), i * c);
+        current.h.set(next.h.subarray(i * c * c, (i + 1) * c * c), i * c * c);
+        retry.delete(i);
+        alpha[i] = 1;
+        if (gain < options.tolerance) active.delete(i);
+      } else {
+        alpha[i] = alpha[i]! / 2;
+        retry.set(i, dir);
+        if (alpha[i]! < MIN_STEP) {
+          retry.delete(i);
+          active.delete(i);
+        }
+      }
+    }
+  }
+  return w;
 }

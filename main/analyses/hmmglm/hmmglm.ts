@@ -4,12 +4,13 @@
  * one-state GLM, held-out bits/spike, an optional cross-validated number of states and a
  * circular-shift null for the gain over one state.
  */
-import { hmmGlmParams, type HmmGlmParams } from '../../../shared/analyses/hmm-glm.js';
+import { covariatePaths, hmmGlmParams, type HmmGlmParams } from '../../../shared/analyses/hmm-glm.js';
 import type { NdArray } from '../../../shared/domain/ndarray.js';
 import { StudioError } from '../../../shared/ipc/contract.js';
-import { defineAnalysis, type DatasetRef } from '../types.js';
-import { type Basis, basisMass, exponentialBasis, raisedCosineBasis } from './basis.js';
-import { loadCounts, type SpikeCounts } from './data.js';
+import { defineAnalysis } from '../types.js';
+import { type Basis, basisMass, columnsPerCovariate, exponentialBasis, raisedCosineBasis } from './basis.js';
+import { type Covariates, loadCovariates } from './covariates.js';
+import { loadCounts, type SpikeCounts, where } from './data.js';
 import { DivergenceError, type HmmGlmFit } from './em.js';
 import type { GlmData } from './emission.js';
 import { hmmGlmFigures } from './figures.js';
@@ -38,10 +39,6 @@ export function makeBasis(params: HmmGlmParams): Basis {
 export function chooseSolver(requested: HmmGlmParams['solver'], trainBins: number, p: number): 'newton' | 'lbfgs' {
   if (requested !== 'auto') return requested;
   return p <= NEWTON_MAX_WEIGHTS && (trainBins * p * (p + 1)) / 2 <= NEWTON_MAX_PAIR_VALUES ? 'newton' : 'lbfgs';
-}
-
-function where(d: DatasetRef): string {
-  return `${d.path}${d.object ? ` [${d.object}]` : ''}`;
 }
 
 const f32 = (data: ArrayLike<number>, shape: number[]): NdArray => ({ dtype: 'float32', shape, data: Float32Array.from(data) });
@@ -81,9 +78,8 @@ function rasterPreview(counts: SpikeCounts, columns: number): { data: Float32Arr
 }
 
 /** Net coupling of every connection: Σ_j w_j·Σ_l φ_j(l) (K × N × N, target × source). */
-function netCoupling(w: Float64Array, k: number, n: number, basis: Basis): Float64Array {
+function netCoupling(w: Float64Array, k: number, n: number, p: number, basis: Basis): Float64Array {
   const j = basis.count;
-  const p = n * j + 1;
   const mass = basisMass(basis);
   const out = new Float64Array(k * n * n);
   for (let s = 0; s < k; s++) {
@@ -135,6 +131,46 @@ function connectionTypes(
   return { overall, perState };
 }
 
+/** The covariate block of every state's and neuron's weights (K × N × columns). */
+function covariateWeights(w: Float64Array, k: number, n: number, p: number, j: number, columns: number): Float64Array {
+  const out = new Float64Array(k * n * columns);
+  for (let b = 0; b < k * n; b++) out.set(w.subarray(b * p + n * j, b * p + n * j + columns), b * columns);
+  return out;
+}
+
+function nested(values: Float64Array, shape: number[]): unknown {
+  if (shape.length === 1) return Array.from(values.subarray(0, shape[0]));
+  const size = shape.slice(1).reduce((a, b) => a * b, 1);
+  return Array.from({ length: shape[0]! }, (_, i) => nested(values.subarray(i * size, (i + 1) * size), shape.slice(1)));
+}
+
+function covariatesReport(
+  covariates: Covariates,
+  standardised: { mean: Float64Array; sd: Float64Array },
+  params: HmmGlmParams,
+  basis: Basis,
+  perState: Float64Array,
+  oneState: Float64Array,
+  k: number,
+  n: number,
+  terms: number,
+): Record<string, unknown> {
+  return {
+    names: covariates.names,
+    weights: params.covariateWeights,
+    history: params.covariateHistory ? { kind: params.basis, length: basis.length, functions: basis.count } : null,
+    terms: ['value in the bin', ...Array.from({ length: terms - 1 }, (_, f) => `history basis function ${f}`)],
+    standardisation: { over: 'training bins', mean: Array.from(standardised.mean), sd: Array.from(standardised.sd) },
+    sources: covariates.sources,
+    weightLayout:
+      'covariateWeights[k, n, c, l]: state k, neuron n, covariate c; l = 0 the covariate in the bin, l ≥ 1 its history through basis function l − 1; per standard deviation of the covariate (mean and sd in standardisation)',
+    weightsPerState: nested(perState, [k, n, covariates.c, terms]),
+    oneStateWeights: nested(oneState, [n, covariates.c, terms]),
+    comparator:
+      'the one-state GLM has the same covariates, so the held-out gain over one state measures state switching, not the covariates',
+  };
+}
+
 function restartSummary(fit: HmmGlmFit, index: number) {
   return {
     restart: index + 1,
@@ -154,11 +190,24 @@ export const hmmGlm = defineAnalysis({
   params: hmmGlmParams,
   async fit(input, params, ctx) {
     ctx.progress({ fraction: 0, message: 'reading spike counts' });
-    const counts = await loadCounts(input, params);
+    // Inputs from covariateInput on are covariate recordings, not spike sequences.
+    const sequences = params.covariateInput ?? input.recordings.length;
+    const spikeInput = { ...input, recordings: input.recordings.slice(0, sequences), datasets: input.datasets.slice(0, sequences) };
+    const counts = await loadCounts(spikeInput, params);
     for (const note of counts.notes) ctx.log(note);
     const basis = makeBasis(params);
-    validateCounts(counts, basis, params, input.datasets.map(where));
-    const prep = prepare(counts, basis, params.heldOutFraction);
+    const covariates = await loadCovariates(input, counts, {
+      paths: covariatePaths(params),
+      covariateInput: params.covariateInput,
+      rate: params.covariateRate,
+      layout: params.covariateLayout,
+    });
+    for (const note of covariates?.notes ?? []) ctx.log(note);
+    const covariateSpec = covariates && { covariates, history: params.covariateHistory };
+    const termsPerCovariate = columnsPerCovariate({ history: params.covariateHistory ? basis : null });
+    const covariateColumns = covariates ? covariates.c * termsPerCovariate : 0;
+    validateCounts(counts, basis, params, spikeInput.datasets.map(where), covariateColumns);
+    const prep = prepare(counts, basis, params.heldOutFraction, covariateSpec);
     const { n, p } = prep.all;
     const trainRanges = prep.sequences.map(({ start, trainEnd }) => [start, trainEnd] as Segment);
     const trainBins = prep.sequences.reduce((a, s) => a + s.trainEnd - s.start, 0);
@@ -181,6 +230,8 @@ export const hmmGlm = defineAnalysis({
         typeConcentration: params.typeConcentration,
         n,
         j: basis.count,
+        covariates: covariateColumns,
+        sharedCovariates: params.covariateWeights === 'shared',
       },
     };
     const engine = await ctx.engine();
@@ -230,16 +281,27 @@ export const hmmGlm = defineAnalysis({
       let gains: number[] = [];
       let pValue: number | null = null;
       if (params.surrogates > 0 && gain !== null && k > 1) {
-        gains = await nullGains(engine, counts, basis, params.heldOutFraction, k, params.surrogates, settings, surrogateRng, {
-          ...hooks,
-          onSurrogate: () => (done += 2),
-        });
+        gains = await nullGains(
+          engine,
+          counts,
+          basis,
+          params.heldOutFraction,
+          covariateSpec,
+          k,
+          params.surrogates,
+          settings,
+          surrogateRng,
+          {
+            ...hooks,
+            onSurrogate: () => (done += 2),
+          },
+        );
         pValue = nullPValue(gain, gains);
       }
 
       const T = counts.t;
-      const coupling = netCoupling(best.w, k, n, basis);
-      const oneCoupling = netCoupling(oneState.w, 1, n, basis);
+      const coupling = netCoupling(best.w, k, n, p, basis);
+      const oneCoupling = netCoupling(oneState.w, 1, n, p, basis);
       const types = connectionTypes(best, coupling, n, params.typeThreshold);
       const raster = rasterPreview(counts, RASTER_COLUMNS);
       const weights = new Float64Array(k * n * n * basis.count);
@@ -276,6 +338,16 @@ export const hmmGlm = defineAnalysis({
         priorReport.typeOrder = ['inhibitory', 'none', 'excitatory'];
       }
       if (gains.length > 0) arrays.nullGains = f32(gains, [gains.length]);
+      let covariateReport: Record<string, unknown> | null = null;
+      if (covariates && prep.covariates) {
+        const terms = termsPerCovariate;
+        const perState = covariateWeights(best.w, k, n, p, basis.count, covariates.c * terms);
+        const perOne = covariateWeights(oneState.w, 1, n, p, basis.count, covariates.c * terms);
+        arrays.covariateWeights = f32(perState, [k, n, covariates.c, terms]);
+        arrays.oneStateCovariateWeights = f32(perOne, [n, covariates.c, terms]);
+        arrays.covariates = f32(prep.covariates.values, [T, covariates.c]);
+        covariateReport = covariatesReport(covariates, prep.covariates, params, basis, perState, perOne, k, n, terms);
+      }
 
       const guessed = counts.notes.find((note) => note.includes('orientation guessed'));
       const converged = fits.restarts.filter((f) => f.converged).length;
@@ -298,6 +370,7 @@ export const hmmGlm = defineAnalysis({
         pValue,
         surrogates: gains.length,
         solver,
+        covariates: covariates?.c ?? 0,
         layout: guessed ? 'guessed (longer axis = time)' : null,
       };
       const report = {
@@ -343,10 +416,11 @@ export const hmmGlm = defineAnalysis({
                 reason: params.surrogates === 0 ? 'no surrogates requested' : k === 1 ? 'one state: no gain to test' : 'no held-out spikes',
               },
         prior: priorReport,
+        covariates: covariateReport,
         raster: { columns: raster.columns, binsPerColumn: raster.binsPerColumn },
         monotonicity:
           'EM raises the log posterior (log-likelihood + log prior, up to constants) every iteration; the data log-likelihood alone may fall slightly when a prior term rises more.',
-        notes: counts.notes,
+        notes: [...counts.notes, ...(covariates?.notes ?? [])],
       };
       return { metrics, arrays, report };
     } catch (e) {

@@ -7,7 +7,8 @@
  */
 import type { Rng } from '../../util/rng.js';
 import type { CancellationToken } from '../types.js';
-import { type Basis, historyDesign } from './basis.js';
+import { type Basis, columnsPerCovariate, type CovariateColumns, historyDesign } from './basis.js';
+import { type Covariates, type Standardised, standardise } from './covariates.js';
 import type { SpikeCounts } from './data.js';
 import { fitEm, type HmmGlmFit, jitteredStart, stickyTransition } from './em.js';
 import type { Engine } from '../../compute/index.js';
@@ -42,19 +43,36 @@ export interface Prepared {
   all: GlmData;
   /** Per sequence: [start, trainEnd, end). */
   sequences: Array<{ start: number; trainEnd: number; end: number }>;
+  /** The covariates as they enter the design (z-scored over the training bins), when there are any. */
+  covariates: (Standardised & { columns: CovariateColumns }) | null;
 }
 
-export function prepare(counts: SpikeCounts, basis: Basis, heldOutFraction: number): Prepared {
+/** External covariates for `prepare`: their values on the bins, and whether their history enters too. */
+export interface CovariateSpec {
+  covariates: Covariates;
+  history: boolean;
+}
+
+export function prepare(counts: SpikeCounts, basis: Basis, heldOutFraction: number, covariateSpec?: CovariateSpec | null): Prepared {
   const { s, m, t, n, starts } = counts;
-  const x = historyDesign(s, t, n, starts, basis);
-  const all: GlmData = { x, s, m, logFact: logFactorialSums(s, m, t, n), t, n, p: n * basis.count + 1 };
   const bounds = [...starts, t];
   const sequences = starts.map((start, i) => {
     const end = bounds[i + 1]!;
     const test = Math.max(1, Math.round(heldOutFraction * (end - start)));
     return { start, trainEnd: end - test, end };
   });
-  return { counts, all, sequences };
+  let covariates: Prepared['covariates'] = null;
+  if (covariateSpec) {
+    const z = standardise(
+      covariateSpec.covariates,
+      sequences.map(({ start, trainEnd }) => [start, trainEnd] as Segment),
+    );
+    covariates = { ...z, columns: { values: z.values, c: covariateSpec.covariates.c, history: covariateSpec.history ? basis : null } };
+  }
+  const x = historyDesign(s, t, n, starts, basis, covariates?.columns);
+  const c = covariates ? covariates.columns.c * columnsPerCovariate(covariates.columns) : 0;
+  const all: GlmData = { x, s, m, logFact: logFactorialSums(s, m, t, n), t, n, p: n * basis.count + c + 1 };
+  return { counts, all, sequences, covariates };
 }
 
 export function evaluatorFor(engine: Engine, data: GlmData, settings: ModelSettings): GlmEvaluator {

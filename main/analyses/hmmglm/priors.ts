@@ -14,7 +14,9 @@
  *   objective monotone and deterministic.)
  *
  * Coordinates of a neuron's weight vector: m·J + j couples presynaptic neuron m through basis j,
- * the last one is the bias (never penalised).
+ * then come the external covariates' weights (ridge only: no prior ties them across states; with
+ * shared covariate weights they are held during the per-state steps and fitted jointly over the
+ * states afterwards), the last one is the bias (never penalised).
  */
 import type { Penalty } from './glmStep.js';
 
@@ -31,6 +33,10 @@ export interface PriorConfig {
   n: number;
   j: number;
   k: number;
+  /** Design columns of external covariates (after the couplings, before the bias). */
+  covariates?: number;
+  /** One covariate weight per neuron for all states instead of one per state. */
+  sharedCovariates?: boolean;
 }
 
 /** Type indices in π and in the type maps: 0 inh, 1 none, 2 exc. */
@@ -53,7 +59,7 @@ export class PriorModel {
 
   constructor(readonly config: PriorConfig) {
     const { n, j, k } = config;
-    this.p = n * j + 1;
+    this.p = n * j + (config.covariates ?? 0) + 1;
     this.mean = new Float64Array(n * this.p);
     this.sigma2 = config.priorScale ** 2;
     const c = config.typeConcentration;
@@ -73,6 +79,11 @@ export class PriorModel {
     c.typeProb = Float64Array.from(this.typeProb);
     c.types = Uint8Array.from(this.types);
     return c;
+  }
+
+  /** Covariate weights are shared across states (only meaningful with more than one state). */
+  get sharedCovariates(): boolean {
+    return !!this.config.sharedCovariates && this.config.k > 1 && (this.config.covariates ?? 0) > 0;
   }
 
   /** Whether neuron n's weight from presynaptic m is governed by the prior. */
@@ -98,9 +109,14 @@ export class PriorModel {
     const center = new Float64Array(B * p);
     const fixed = new Uint8Array(B * p);
     const sign = kind === 'onehot' ? new Int8Array(B * p) : undefined;
+    const shared = this.sharedCovariates ? new Uint8Array(B * p) : undefined;
     for (let s = 0; s < k; s++) {
       for (let i = 0; i < n; i++) {
         const b = s * n + i;
+        for (let c = b * p + n * j; c < (b + 1) * p - 1; c++) {
+          prec[c] = l2;
+          if (shared) shared[c] = 1;
+        }
         for (let m = 0; m < n; m++) {
           for (let f = 0; f < j; f++) {
             const c = b * p + m * j + f;
@@ -125,7 +141,7 @@ export class PriorModel {
         }
       }
     }
-    const penalty: Penalty = { prec, center, fixed, sign };
+    const penalty: Penalty = { prec, center, fixed, sign, shared };
     if (kind === 'onehot') penalty.extra = (b) => this.typeTerm(b);
     return penalty;
   }
@@ -163,6 +179,7 @@ export class PriorModel {
             }
           }
         }
+        for (let c = b * p + n * j; c < (b + 1) * p - 1; c++) v -= 0.5 * l2 * w[c]! ** 2;
         if (kind === 'onehot') v += this.typeTerm(b);
       }
     }

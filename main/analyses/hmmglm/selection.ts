@@ -10,6 +10,7 @@
  * sequence by its own seeded offset, which keeps each neuron's rate and autocorrelation and breaks
  * the coordination between neurons a hidden state expresses; the same fit then gives a null value
  * of the held-out bits/spike gain over one state. p = (1 + #{null ≥ observed}) / (1 + surrogates).
+ * External covariates stay in place: they are inputs, not part of the coordination being broken.
  */
 import type { Engine } from '../../compute/index.js';
 import type { Rng } from '../../util/rng.js';
@@ -17,6 +18,7 @@ import type { Basis } from './basis.js';
 import type { SpikeCounts } from './data.js';
 import type { Segment } from './forwardBackward.js';
 import {
+  type CovariateSpec,
   evaluatorFor,
   type FitHooks,
   fitOneState,
@@ -137,6 +139,7 @@ export async function nullGains(
   counts: SpikeCounts,
   basis: Basis,
   heldOutFraction: number,
+  covariates: CovariateSpec | null,
   k: number,
   surrogates: number,
   settings: ModelSettings,
@@ -147,7 +150,7 @@ export async function nullGains(
   for (let i = 0; i < surrogates; i++) {
     hooks.token?.throwIfCancelled();
     const stream = rng.fork();
-    const shifted = prepare(circularShift(counts, stream), basis, heldOutFraction);
+    const shifted = prepare(circularShift(counts, stream), basis, heldOutFraction, covariates);
     const gain = await heldOutGain(engine, shifted, k, settings, stream, {
       ...hooks,
       onIteration: (what, it, obj) => hooks.onIteration?.(`surrogate ${i + 1} of ${surrogates}: ${what}`, it, obj),

@@ -7,7 +7,14 @@ import type { SpikeCounts } from './data.js';
 /** Training bins needed per weight of every state's GLM. */
 export const BINS_PER_WEIGHT = 10;
 
-export function validateCounts(counts: SpikeCounts, basis: Basis, params: HmmGlmParams, sources: readonly string[]): void {
+/** `covariateColumns`: design columns of the external covariates (they add weights to every state's GLM). */
+export function validateCounts(
+  counts: SpikeCounts,
+  basis: Basis,
+  params: HmmGlmParams,
+  sources: readonly string[],
+  covariateColumns = 0,
+): void {
   const { s, m, t, n, starts, labels } = counts;
   if (n === 0) throw new StudioError('bad-data', `${sources[0]}: no neurons`);
   const bounds = [...starts, t];
@@ -34,7 +41,7 @@ export function validateCounts(counts: SpikeCounts, basis: Basis, params: HmmGlm
     );
   }
   const k = params.states;
-  const p = n * basis.count + 1;
+  const p = n * basis.count + covariateColumns + 1;
   const needed = BINS_PER_WEIGHT * k * p * (params.selectStates ? params.folds / (params.folds - 1) : 1);
   if (trainBins < needed) {
     throw new StudioError(

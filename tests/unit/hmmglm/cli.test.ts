@@ -1,4 +1,4 @@
-/** `cajal run hmm-glm` on a 2-D .npy count matrix: the files scripts rely on, with their dtypes and shapes. */
+/** `cajal run hmm-glm` on a 2-D .npy count matrix (and a covariates .npy): the files scripts rely on, with their dtypes and shapes. */
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -60,6 +60,43 @@ describe('cajal run hmm-glm', () => {
     expect(result.metrics).toMatchObject({ states: 2, neurons: n, bins: t, layout: 'guessed (longer axis = time)' });
     expect(result.notes.join(' ')).toMatch(/orientation guessed/);
     expect(result.params).toMatchObject({ states: 2, restarts: 1, surrogates: 2, seed: 3, layout: 'auto' });
+  });
+
+  it('takes a covariates .npy as a second --input: covariate weights as .npy and in result.json, the file among the recorded inputs', async () => {
+    const n = 6;
+    const t = 4000;
+    const sim = simulate(randomTruth(n, 2, 23), exponentialBasis(5, 1), t, 4);
+    const counts = join(dir.path, 'counts6.npy');
+    await writeNpy(counts, { dtype: 'float32', shape: [t, n], data: Float32Array.from(sim.s.subarray(0, t * n)) });
+    const behaviour = join(dir.path, 'behaviour.npy');
+    const x = Float32Array.from({ length: t * 2 }, (_, i) => (i % 2 ? Math.cos(i / 300) : Math.sin(i / 70)));
+    await writeNpy(behaviour, { dtype: 'float32', shape: [t, 2], data: x });
+    const out = join(dir.path, 'out-covariates');
+    const params = JSON.stringify({ states: 2, restarts: 1, surrogates: 0, covariateInput: 1, maxIterations: 20 });
+    const r = spawnSync(
+      process.execPath,
+      [bin, 'run', 'hmm-glm', '--input', counts, '--input', behaviour, '--params', params, '--out', out, '--json'],
+      { env, encoding: 'utf8' },
+    );
+    expect(r.status, r.stderr).toBe(0);
+    // Without surrogates there is no null figure; the covariate weights figure takes its place.
+    expect(JSON.parse(r.stdout).figureIds.length).toBe(8);
+    expect(await readNpy(join(out, 'covariateWeights.npy'))).toMatchObject({ dtype: 'float32', shape: [2, n, 2, 1] });
+    expect(await readNpy(join(out, 'oneStateCovariateWeights.npy'))).toMatchObject({ dtype: 'float32', shape: [n, 2, 1] });
+    expect(await readNpy(join(out, 'covariates.npy'))).toMatchObject({ dtype: 'float32', shape: [t, 2] });
+    expect(await readNpy(join(out, 'viterbi.npy'))).toMatchObject({ shape: [t] });
+    const result = JSON.parse(readFileSync(join(out, 'result.json'), 'utf8'));
+    expect(result.metrics).toMatchObject({ covariates: 2, bins: t, sequences: 1 });
+    expect(result.covariates.names).toEqual(['behaviour.npy[0]', 'behaviour.npy[1]']);
+    expect(result.covariates.sources).toMatchObject([
+      { input: 1, path: behaviour, channel: 0, resampling: 'one sample per bin' },
+      { input: 1, path: behaviour, channel: 1, resampling: 'one sample per bin' },
+    ]);
+    expect(result.covariates.weightsPerState).toHaveLength(2);
+    expect(result.notes.join(' ')).toMatch(/behaviour\.npy: orientation guessed .*2 covariates × 4000 samples/);
+    const inputs = result.provenance.inputs as Array<{ path: string; hash: string }>;
+    expect(inputs.map((i) => i.path)).toEqual([counts, behaviour]);
+    expect(inputs[1]!.hash).toMatch(/^sha256-sampled:[0-9a-f]{16,}$/);
   });
 
   it('exits 2 naming the parameter when the parameters are out of range', () => {

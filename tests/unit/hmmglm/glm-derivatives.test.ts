@@ -1,11 +1,14 @@
 /**
  * The engine's fused GLM graph against plain JS and finite differences: per-bin state
  * log-likelihoods, posterior-weighted objectives, gradients, packed Hessians and their diagonals,
- * for both links, with unobserved bins masked. Plus the history bases and the design.
+ * for both links, with unobserved bins masked. Plus the history bases and the design, with and
+ * without external covariates, and the joint step over weights shared by all states.
  */
 import { afterAll, describe, expect, it } from 'vitest';
-import { basisMass, exponentialBasis, historyDesign, raisedCosineBasis } from '../../../main/analyses/hmmglm/basis.js';
+import { basisMass, columnsPerCovariate, exponentialBasis, historyDesign, raisedCosineBasis } from '../../../main/analyses/hmmglm/basis.js';
 import { GlmEvaluator, type GlmData, type Link, logFactorialSums, packedPairs } from '../../../main/analyses/hmmglm/emission.js';
+import { sharedStep } from '../../../main/analyses/hmmglm/glmStep.js';
+import { PriorModel } from '../../../main/analyses/hmmglm/priors.js';
 import { createEngine } from '../../../main/compute/index.js';
 import { Rng } from '../../../main/util/rng.js';
 
@@ -192,4 +195,133 @@ describe('history bases and design', () => {
     }
     expect(x[4 * p]).toBe(0);
   });
+});
+
+describe('covariate columns', () => {
+  /** Counts, a T × C covariate block (value in the bin, then its history through the basis) and the design holding both. */
+  function withCovariates(seed: number, t: number, n: number, c: number, history: boolean) {
+    const rng = new Rng(seed);
+    const s = Float64Array.from({ length: t * n }, () => Math.floor(3 * rng.uniform() ** 2));
+    const m = new Float64Array(t * n).fill(1);
+    const values = Float64Array.from({ length: t * c }, () => rng.normal());
+    const basis = raisedCosineBasis(5, 2, false);
+    const columns = { values, c, history: history ? basis : null };
+    const x = historyDesign(s, t, n, [0, Math.floor(t / 2)], basis, columns);
+    const p = n * 2 + c * columnsPerCovariate(columns) + 1;
+    const data: GlmData = { x, s, m, logFact: logFactorialSums(s, m, t, n), t, n, p };
+    return { data, rng, basis, values };
+  }
+
+  it('the design holds each covariate in its bin and filtered by the basis, between the couplings and the constant', () => {
+    const t = 40;
+    const n = 2;
+    const c = 2;
+    const { data, basis, values } = withCovariates(1, t, n, c, true);
+    const p = data.p;
+    expect(p).toBe(n * 2 + c * 3 + 1);
+    for (let r = 0; r < t; r++) {
+      const start = r < t / 2 ? 0 : t / 2;
+      expect(data.x[r * p + p - 1]).toBe(1);
+      for (let q = 0; q < c; q++) {
+        expect(data.x[r * p + n * 2 + q * 3]).toBe(values[r * c + q]);
+        for (let j = 0; j < 2; j++) {
+          let v = 0;
+          for (let l = 1; l <= 5 && r - l >= start; l++) v += values[(r - l) * c + q]! * basis.values[(l - 1) * 2 + j]!;
+          expect(data.x[r * p + n * 2 + q * 3 + 1 + j]).toBeCloseTo(v, 13);
+        }
+      }
+    }
+  });
+
+  it.each(['exp', 'softplus'] as const)('%s link: gradients and Hessians with covariate weights match finite differences', async (link) => {
+    const k = 2;
+    const n = 2;
+    const t = 250;
+    const { data, rng } = withCovariates(link === 'exp' ? 2 : 3, t, n, 2, true);
+    const p = data.p;
+    const w = Float64Array.from({ length: k * n * p }, () => 0.2 * (rng.uniform() - 0.5));
+    const gamma = new Float64Array(t * k);
+    for (let r = 0; r < t; r++) gamma[r * k] = 1 - (gamma[r * k + 1] = rng.uniform());
+    const evaluator = new GlmEvaluator(engine, data, link, { chunkRows: 64 });
+    const ev = await evaluator.evaluate(w, k, 'newton', gamma);
+    const pairs = packedPairs(p);
+    const q = evaluator.packedSize;
+    const h = 1e-5;
+    for (let b = 0; b < k * n; b++) {
+      // The covariate coordinates and the bias.
+      for (let a = n * 2; a < p; a++) {
+        const plus = Float64Array.from(w);
+        const minus = Float64Array.from(w);
+        plus[b * p + a] += h;
+        minus[b * p + a] -= h;
+        const ep = await evaluator.evaluate(plus, k, 'newton', gamma);
+        const em = await evaluator.evaluate(minus, k, 'newton', gamma);
+        expect(ev.grad![b * p + a]!).toBeCloseTo((ep.obj![b]! - em.obj![b]!) / (2 * h), 5);
+        for (let c = 0; c < q; c++) {
+          const [u, v] = [pairs[2 * c]!, pairs[2 * c + 1]!];
+          if (u !== a && v !== a) continue;
+          const other = u === a ? v : u;
+          expect(ev.hess![b * q + c]!).toBeCloseTo(-(ep.grad![b * p + other]! - em.grad![b * p + other]!) / (2 * h), 4);
+        }
+      }
+    }
+  });
+
+  it.each(['newton', 'lbfgs'] as const)(
+    'shared weights (%s): the joint step over the states keeps the copies equal, raises the summed objective and reaches its stationary point',
+    async (solver) => {
+      const k = 3;
+      const n = 3;
+      const t = 600;
+      const { data, rng } = withCovariates(4, t, n, 2, false);
+      const p = data.p;
+      const prior = new PriorModel({
+        kind: 'gaussian',
+        selfCoupling: 'free',
+        l2: 0.5,
+        priorScale: 0.3,
+        typeConcentration: 4,
+        n,
+        j: 2,
+        k,
+        covariates: 2,
+        sharedCovariates: true,
+      });
+      const pen = prior.penalty();
+      const w = Float64Array.from({ length: k * n * p }, () => 0.2 * (rng.uniform() - 0.5));
+      for (let b = n; b < k * n; b++) for (let a = n * 2; a < n * 2 + 2; a++) w[b * p + a] = w[(b % n) * p + a]!;
+      const gamma = Float64Array.from({ length: t * k }, () => rng.uniform());
+      const evaluator = new GlmEvaluator(engine, data, 'exp');
+      /** Per neuron: Σ_k f and Σ_k ∇f over the shared coordinates, penalty included. */
+      const summed = async (x: Float64Array) => {
+        const ev = await evaluator.evaluate(x, k, 'gradient', gamma);
+        const f = new Float64Array(n);
+        const g = new Float64Array(n * 2);
+        for (let b = 0; b < k * n; b++) {
+          f[b % n] += ev.obj![b]!;
+          for (let a = 0; a < p; a++) f[b % n] -= 0.5 * pen.prec[b * p + a]! * (x[b * p + a]! - pen.center[b * p + a]!) ** 2;
+          for (let a = 0; a < 2; a++) {
+            const at = b * p + n * 2 + a;
+            g[(b % n) * 2 + a] += ev.grad![at]! - pen.prec[at]! * (x[at]! - pen.center[at]!);
+          }
+        }
+        return { f, g };
+      };
+      const before = await summed(w);
+      const out = await sharedStep(evaluator, w, k, gamma, pen, {
+        solver,
+        maxIterations: solver === 'newton' ? 20 : 200,
+        tolerance: 1e-12,
+      });
+      const after = await summed(out);
+      for (let i = 0; i < n; i++) {
+        for (let a = n * 2; a < n * 2 + 2; a++) for (let s = 1; s < k; s++) expect(out[(s * n + i) * p + a]).toBe(out[i * p + a]);
+        expect(after.f[i]!).toBeGreaterThan(before.f[i]!);
+        for (let a = 0; a < 2; a++) expect(Math.abs(after.g[i * 2 + a]!)).toBeLessThan(1e-5 * Math.max(1, Math.abs(before.g[i * 2 + a]!)));
+      }
+      // Only the shared coordinates moved.
+      for (let b = 0; b < k * n; b++)
+        for (let a = 0; a < p; a++) if (a < n * 2 || a >= n * 2 + 2) expect(out[b * p + a]).toBe(w[b * p + a]);
+    },
+  );
 });

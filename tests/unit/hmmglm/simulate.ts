@@ -18,6 +18,13 @@ export interface Truth {
   shared: Uint8Array;
 }
 
+/** External covariates acting on every state's log-rate: x (T × C, time-major) with weights K × N × C. */
+export interface CovariateDrive {
+  x: Float64Array;
+  c: number;
+  weights: Float64Array;
+}
+
 export interface Simulation {
   /** T × N counts, time-major. */
   s: Float64Array;
@@ -36,7 +43,7 @@ function poisson(rate: number, rng: Rng): number {
   return k;
 }
 
-export function simulate(truth: Truth, basis: Basis, t: number, seed: number): Simulation {
+export function simulate(truth: Truth, basis: Basis, t: number, seed: number, drive?: CovariateDrive): Simulation {
   const { n, k, bias, weights, transition } = truth;
   const rng = new Rng(seed);
   const s = new Float64Array(t * n);
@@ -68,6 +75,7 @@ export function simulate(truth: Truth, basis: Basis, t: number, seed: number): S
       let z = bias[state * n + i]!;
       const row = (state * n + i) * n;
       for (let m = 0; m < n; m++) z += weights[row + m]! * x[m]!;
+      if (drive) for (let c = 0; c < drive.c; c++) z += drive.weights[(state * n + i) * drive.c + c]! * drive.x[r * drive.c + c]!;
       // A cap keeps a runaway excitatory loop from stalling the sampler; the tests' networks stay far below it.
       s[r * n + i] = poisson(Math.min(Math.exp(z), 50), rng);
     }
