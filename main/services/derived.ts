@@ -6,39 +6,13 @@
  */
 import { mkdir, rename, rm } from 'node:fs/promises';
 import { dirname, join, relative, isAbsolute } from 'node:path';
+import { derivedOf, type DerivedInfo } from '../../shared/domain/derived.js';
 import type { Dataset, Run } from '../../shared/domain/project.js';
 import type { FileInfo } from '../../shared/domain/recording.js';
 import type { AnalysisResult } from '../analyses/types.js';
 import { writeNpy } from '../io/npy.js';
 import type { NewDataset } from '../store/datasets.js';
 import type { DatasetService } from './datasets.js';
-
-/** What a derived dataset's `info` holds besides the file's description. */
-export interface DerivedInfo extends FileInfo {
-  /** Derived arrays are written neurons × frames whatever their shape: the reader must not guess. */
-  layout: 'neurons-first';
-  derived: {
-    runId: number;
-    analysis: string;
-    params: Record<string, unknown>;
-    array: string;
-    rate: number;
-    /** Time of the first frame in the source, seconds (the .npy keeps only the rate). */
-    start: number;
-    source: { datasetId: number; path: string; object: string; hash: string } | null;
-    appVersion: string;
-  };
-}
-
-export function derivedInfo(d: Pick<Dataset, 'info'>): DerivedInfo['derived'] | undefined {
-  return (d.info as Partial<DerivedInfo> | null)?.derived;
-}
-
-/** Orientation a dataset states (derived datasets do), for openRecording. */
-export function statedLayout(d: Pick<Dataset, 'info'>): 'neurons-first' | 'time-first' | undefined {
-  const layout = (d.info as Partial<DerivedInfo> | null)?.layout;
-  return layout === 'neurons-first' || layout === 'time-first' ? layout : undefined;
-}
 
 export interface PreparedDataset {
   dataset: Omit<NewDataset, 'projectId'>;
@@ -100,7 +74,7 @@ export class DerivedDatasets {
 
   /** Deletes the file behind a removed derived dataset; files outside the studio's folder are never touched. */
   async discard(dataset: Dataset): Promise<void> {
-    if (!derivedInfo(dataset)) return;
+    if (!derivedOf(dataset)) return;
     const rel = relative(this.dir, dataset.path);
     if (rel.startsWith('..') || isAbsolute(rel) || dirname(rel) !== '.') return;
     await rm(dataset.path, { force: true });

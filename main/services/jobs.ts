@@ -2,6 +2,7 @@
  * Jobs: runs of analyses on datasets, executed by the worker pool, persisted as rows in `runs`
  * (queued → running → done | failed | cancelled; interrupted at boot for rows a crash left behind).
  */
+import { statedLayout } from '../../shared/domain/derived.js';
 import type { ProviderSetting } from '../../shared/domain/engine.js';
 import type { FigureSpec } from '../../shared/domain/figure.js';
 import type { RunSummary } from '../../shared/domain/project.js';
@@ -14,7 +15,7 @@ import { appVersion } from '../paths.js';
 import { FINISHED } from '../store/runs.js';
 import type { Store } from '../store/store.js';
 import type { DatasetService } from './datasets.js';
-import { statedLayout, type DerivedDatasets, type PreparedDataset } from './derived.js';
+import type { DerivedDatasets, PreparedDataset } from './derived.js';
 import type { EventBus } from './events.js';
 
 const PROGRESS_DB_INTERVAL_MS = 500;

@@ -5,6 +5,7 @@
  * closed when their dataset is removed or the studio shuts down. Pyramids are built in small
  * blocks that yield to the event loop between them, so main keeps answering while one is built.
  */
+import { statedLayout } from '../../shared/domain/derived.js';
 import type { Dataset } from '../../shared/domain/project.js';
 import type { RasterView, RoiView, SpikeView, TraceView, ViewerInfo } from '../../shared/domain/viewer.js';
 import { openRecording } from '../io/registry.js';
@@ -13,7 +14,6 @@ import { TraceViews } from '../io/views.js';
 import type { Logger } from '../log.js';
 import type { Store } from '../store/store.js';
 import type { DatasetService } from './datasets.js';
-import { statedLayout } from './derived.js';
 
 export interface ViewServiceOptions {
   /** Recordings kept open (default 4). */
@@ -28,6 +28,8 @@ export interface ViewServiceOptions {
 const MAX_SPIKE_MARKS = 60_000;
 /** Stacked traces beyond this many min/max values per view could not be drawn anyway. */
 const MAX_TRACE_VALUES = 1 << 22;
+/** Values a raster may read from the file (8 MB of float32, a few milliseconds); wider ones come from the overview. */
+const MAX_RASTER_READ = 1 << 21;
 
 interface Entry {
   key: string;
@@ -119,12 +121,17 @@ export class ViewService {
     });
   }
 
-  /** The neurons × time raster: column means, rows averaged in groups when there are more neurons than `height`. */
+  /**
+   * The neurons × time raster: column means, rows averaged in groups when there are more neurons
+   * than `height`. Columns narrower than the overview's bins are read from the file only when that
+   * read is small; otherwise they repeat the overview's bins (a heatmap cell shows no more anyway).
+   */
   async raster(req: TraceRequest & { height: number }): Promise<RasterView> {
     return this.use(this.store.datasets.get(req.datasetId), req.object, async (e) => {
       const neurons = this.neuronRange(e, req.neurons);
       const frames = this.frameRange(e, req.window);
-      const view = await (await this.pyramid(e)).view(neurons, frames, req.width, { coarse: req.coarse });
+      const coarse = req.coarse || (neurons[1] - neurons[0]) * (frames[1] - frames[0]) > MAX_RASTER_READ;
+      const view = await (await this.pyramid(e)).view(neurons, frames, req.width, { coarse });
       const n = neurons[1] - neurons[0];
       const rows = Math.max(1, Math.min(n, Math.floor(req.height)));
       const rowEdges = new Uint32Array(rows + 1);

@@ -3,13 +3,18 @@ import PlayArrowIcon from '@mui/icons-material/PlayArrow';
 import { Box, Button, MenuItem, Paper, TextField, Typography } from '@mui/material';
 import { useMemo, useState } from 'react';
 import { ANALYSES } from '../../../shared/analyses/index';
-import type { Dataset } from '../../../shared/domain/project';
+import type { Dataset, DatasetFileState } from '../../../shared/domain/project';
 import { client } from '../../api';
 import { messageOf, useNotify } from '../../app/notifications';
+import { FileStateWarning } from '../viewer/FileStateWarning';
 import { AnalysisForm } from './AnalysisForm';
 import { fieldsOf, initialValues, toParams, type FormValues } from './schemaFields';
 
-export function AnalysesPanel(props: { projectId: number; datasets: Dataset[]; onStarted: (runId: number) => void }) {
+export function AnalysesPanel(props: {
+  projectId: number;
+  datasets: Array<Dataset & { fileState?: DatasetFileState }>;
+  onStarted: (runId: number) => void;
+}) {
   const notify = useNotify();
   const [analysisId, setAnalysisId] = useState<string>(ANALYSES[0].id);
   const [datasetId, setDatasetId] = useState<number | ''>('');
@@ -18,6 +23,7 @@ export function AnalysesPanel(props: { projectId: number; datasets: Dataset[]; o
   const [values, setValues] = useState<FormValues>(() => initialValues(fields));
   const [errors, setErrors] = useState<Record<string, string>>({});
   const chosen = datasetId === '' ? props.datasets[0]?.id : datasetId;
+  const chosenDataset = props.datasets.find((d) => d.id === chosen);
 
   const selectAnalysis = (id: string) => {
     setAnalysisId(id);
@@ -76,6 +82,7 @@ export function AnalysesPanel(props: { projectId: number; datasets: Dataset[]; o
           ))}
         </TextField>
       </Box>
+      {chosenDataset?.fileState && <FileStateWarning state={chosenDataset.fileState} path={chosenDataset.path} />}
       <Paper variant="outlined" sx={{ p: 1.5 }}>
         <Typography variant="body2" color="text.secondary" sx={{ mb: 1.5 }}>
           {analysis.summary}

@@ -1,6 +1,7 @@
 /**
- * Adding a file: type or paste its path, see what is inside ("what is in this file"), pick the
- * object and give a sampling rate where the format stores none. Files are opened read-only.
+ * Adding a file: type or paste its path or browse to it, see what is inside ("what is in this
+ * file"), pick the object and give a sampling rate where the format stores none. Files are opened
+ * read-only.
  */
 import {
   Alert,
@@ -23,6 +24,7 @@ import type { FileInfo } from '../../../shared/domain/recording';
 import { client } from '../../api';
 import { formatBytes, formatShape } from '../../app/format';
 import { messageOf, useNotify } from '../../app/notifications';
+import { FileBrowser } from './FileBrowser';
 
 export function AddDatasetDialog(props: { projectId: number; open: boolean; onClose: () => void; onAdded: () => void }) {
   const notify = useNotify();
@@ -32,17 +34,18 @@ export function AddDatasetDialog(props: { projectId: number; open: boolean; onCl
   const [object, setObject] = useState('');
   const [rate, setRate] = useState('');
   const [busy, setBusy] = useState(false);
+  const [browsing, setBrowsing] = useState(false);
 
   const reset = () => {
     setInfo(null);
     setError(null);
     setObject('');
   };
-  const inspect = async () => {
+  const inspect = async (target = path) => {
     reset();
     setBusy(true);
     try {
-      const i = await client.call('files.inspect', { path: path.trim() });
+      const i = await client.call('files.inspect', { path: target.trim() });
       setInfo(i);
       setObject(i.objects.find((o) => o.kind === 'traces')?.path ?? i.objects[0]?.path ?? '');
     } catch (e) {
@@ -89,10 +92,24 @@ export function AddDatasetDialog(props: { projectId: number; open: boolean; onCl
             onKeyDown={(e) => e.key === 'Enter' && path.trim() && void inspect()}
             slotProps={{ htmlInput: { 'data-testid': 'dataset-path' } }}
           />
-          <Button variant="outlined" onClick={inspect} disabled={!path.trim() || busy}>
+          <Button variant="outlined" onClick={() => inspect()} disabled={!path.trim() || busy}>
             Inspect
           </Button>
+          <Button onClick={() => setBrowsing((b) => !b)} sx={{ whiteSpace: 'nowrap', flex: 'none' }} data-testid="browse">
+            {browsing ? 'Hide' : 'Browse…'}
+          </Button>
         </Box>
+        {browsing && (
+          <Box sx={{ mt: 1 }}>
+            <FileBrowser
+              selected={path.trim()}
+              onPick={(picked) => {
+                setPath(picked);
+                void inspect(picked);
+              }}
+            />
+          </Box>
+        )}
         {error && (
           <Alert severity="error" sx={{ mt: 1.5 }}>
             {error}

@@ -1,19 +1,20 @@
+/**
+ * The Data tab: the project's recordings with the state of their files; a row opens the dataset's
+ * page (what is in its file, the viewer, preprocessing). Derived datasets say which run made them.
+ */
 import AddIcon from '@mui/icons-material/Add';
 import DeleteOutlinedIcon from '@mui/icons-material/DeleteOutlined';
 import { Box, Button, Chip, IconButton, Table, TableBody, TableCell, TableHead, TableRow, Tooltip, Typography } from '@mui/material';
 import { useState } from 'react';
+import { derivedOf } from '../../../shared/domain/derived';
 import type { Dataset, DatasetFileState } from '../../../shared/domain/project';
 import type { FileInfo } from '../../../shared/domain/recording';
 import { client } from '../../api';
 import { formatBytes, formatShape } from '../../app/format';
 import { messageOf, useNotify } from '../../app/notifications';
 import { AddDatasetDialog } from './AddDatasetDialog';
-
-const STATE_CHIP: Record<DatasetFileState, { label: string; color: 'success' | 'warning' | 'error'; help: string }> = {
-  ok: { label: 'ok', color: 'success', help: 'The file is as it was when added.' },
-  changed: { label: 'changed', color: 'warning', help: 'The file changed since it was added: results may no longer match it.' },
-  missing: { label: 'missing', color: 'error', help: 'The file was moved or deleted.' },
-};
+import { FILE_STATE as STATE_CHIP } from './datasetInfo';
+import { DatasetPage } from './DatasetPage';
 
 function shapeOf(d: Dataset): string {
   const info = d.info as FileInfo | undefined;
@@ -28,6 +29,7 @@ export function DatasetsPanel(props: {
 }) {
   const notify = useNotify();
   const [adding, setAdding] = useState(false);
+  const [openId, setOpenId] = useState<number | null>(null);
   const remove = async (d: Dataset) => {
     try {
       await client.call('datasets.remove', { id: d.id });
@@ -36,6 +38,8 @@ export function DatasetsPanel(props: {
       notify('error', `Could not remove ${d.name}: ${messageOf(e)}`);
     }
   };
+  const open = props.datasets.find((d) => d.id === openId);
+  if (open) return <DatasetPage key={open.id} dataset={open} onBack={() => setOpenId(null)} onChanged={props.onChanged} />;
   return (
     <Box>
       <Box sx={{ display: 'flex', alignItems: 'center', mb: 1 }}>
@@ -59,31 +63,53 @@ export function DatasetsPanel(props: {
           </TableRow>
         </TableHead>
         <TableBody>
-          {props.datasets.map((d) => (
-            <TableRow key={d.id} hover>
-              <TableCell>
-                <Tooltip title={d.path}>
-                  <span>{d.name}</span>
-                </Tooltip>
-              </TableCell>
-              <TableCell>{d.format}</TableCell>
-              <TableCell>{shapeOf(d)}</TableCell>
-              <TableCell>{d.rate ? `${d.rate} Hz` : '—'}</TableCell>
-              <TableCell>{formatBytes(d.size)}</TableCell>
-              <TableCell>
-                <Tooltip title={STATE_CHIP[d.fileState].help}>
-                  <Chip label={STATE_CHIP[d.fileState].label} color={STATE_CHIP[d.fileState].color} variant="outlined" />
-                </Tooltip>
-              </TableCell>
-              <TableCell align="right">
-                <Tooltip title="Remove from project (the file stays on disk)">
-                  <IconButton aria-label={`remove ${d.name}`} onClick={() => remove(d)}>
-                    <DeleteOutlinedIcon sx={{ fontSize: 16 }} />
-                  </IconButton>
-                </Tooltip>
-              </TableCell>
-            </TableRow>
-          ))}
+          {props.datasets.map((d) => {
+            const derived = derivedOf(d);
+            return (
+              <TableRow key={d.id} hover onClick={() => setOpenId(d.id)} sx={{ cursor: 'pointer' }} data-testid={`dataset-${d.id}`}>
+                <TableCell>
+                  <Tooltip title={d.path}>
+                    <span>{d.name}</span>
+                  </Tooltip>
+                  {derived && (
+                    <Tooltip
+                      title={`made by ${derived.analysis} run ${derived.runId}${derived.source ? ` from ${derived.source.path}` : ''}`}
+                    >
+                      <Chip label="derived" color="secondary" variant="outlined" sx={{ ml: 1, height: 18 }} />
+                    </Tooltip>
+                  )}
+                </TableCell>
+                <TableCell>{d.format}</TableCell>
+                <TableCell>{shapeOf(d)}</TableCell>
+                <TableCell>{d.rate ? `${d.rate} Hz` : '—'}</TableCell>
+                <TableCell>{formatBytes(d.size)}</TableCell>
+                <TableCell>
+                  <Tooltip title={STATE_CHIP[d.fileState].help}>
+                    <Chip label={STATE_CHIP[d.fileState].label} color={STATE_CHIP[d.fileState].color} variant="outlined" />
+                  </Tooltip>
+                </TableCell>
+                <TableCell align="right">
+                  <Tooltip
+                    title={
+                      derived
+                        ? 'Remove from project (deletes the studio’s copy of the result; the run keeps its arrays)'
+                        : 'Remove from project (the file stays on disk)'
+                    }
+                  >
+                    <IconButton
+                      aria-label={`remove ${d.name}`}
+                      onClick={(e) => {
+                        e.stopPropagation();
+                        void remove(d);
+                      }}
+                    >
+                      <DeleteOutlinedIcon sx={{ fontSize: 16 }} />
+                    </IconButton>
+                  </Tooltip>
+                </TableCell>
+              </TableRow>
+            );
+          })}
           {props.datasets.length === 0 && (
             <TableRow>
               <TableCell colSpan={7}>

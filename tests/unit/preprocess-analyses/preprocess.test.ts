@@ -7,6 +7,7 @@
 import { copyFileSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { derivedOf } from '../../../shared/domain/derived.js';
 import { ndarray } from '../../../shared/domain/ndarray.js';
 import type { Dataset } from '../../../shared/domain/project.js';
 import { dff } from '../../../main/analyses/preprocess/dff.js';
@@ -17,7 +18,6 @@ import { readNpy, writeNpy } from '../../../main/io/npy.js';
 import { deltaFOverF, subtractNeuropil, zScore } from '../../../main/io/preprocess.js';
 import { openRecording } from '../../../main/io/registry.js';
 import { binSpikes } from '../../../main/io/views.js';
-import { derivedInfo } from '../../../main/services/derived.js';
 import type { Studio } from '../../../main/services/studio.js';
 import { bootTestStudio, inputOf, memoryRecording, tempDir, testContext } from '../helpers.js';
 
@@ -40,7 +40,7 @@ describe('preprocessing fits against direct computation', () => {
     const ctx = testContext();
     const result = await dff.fit(inputOf(memoryRecording(x, 6, 500, 10)), { window: 3, windowUnit: 'seconds', percentile: 8 }, ctx);
     expect(result.metrics).toMatchObject({ windowFrames: 30, neurons: 6, frames: 500, rate: 10 });
-    expect(Array.from(result.arrays.dff.data)).toEqual(Array.from(deltaFOverF(x, 6, 500, { window: 30, percentile: 8 })));
+    expect(Array.from(result.arrays.dff.data as Float32Array)).toEqual(Array.from(deltaFOverF(x, 6, 500, { window: 30, percentile: 8 })));
     expect(result.arrays.dff.shape).toEqual([6, 500]);
     expect(result.derived).toMatchObject({ array: 'dff', rate: 10, start: 0 });
     expect(ctx.reports.at(-1)).toBe(1);
@@ -53,7 +53,7 @@ describe('preprocessing fits against direct computation', () => {
       { window: 7, windowUnit: 'frames', percentile: 20 },
       testContext(),
     );
-    expect(Array.from(result.arrays.dff.data)).toEqual(Array.from(deltaFOverF(x, 3, 200, { window: 7, percentile: 20 })));
+    expect(Array.from(result.arrays.dff.data as Float32Array)).toEqual(Array.from(deltaFOverF(x, 3, 200, { window: 7, percentile: 20 })));
     await expect(
       dff.fit(inputOf(memoryRecording(x, 3, 200, 10)), { window: 0.04, windowUnit: 'seconds', percentile: 8 }, testContext()),
     ).rejects.toThrow(/window: 0\.04 seconds is less than one frame at 10\.00 Hz/);
@@ -62,7 +62,7 @@ describe('preprocessing fits against direct computation', () => {
   it('z-score equals the direct computation and stops when cancelled between neuron blocks', async () => {
     const x = fluorescence(5, 300);
     const result = await zscore.fit(inputOf(memoryRecording(x, 5, 300, 20)), {}, testContext());
-    expect(Array.from(result.arrays.zscore.data)).toEqual(Array.from(zScore(x, 5, 300)));
+    expect(Array.from(result.arrays.zscore.data as Float32Array)).toEqual(Array.from(zScore(x, 5, 300)));
     // 8 neurons × 1,000,000 frames are read in blocks of 4 neurons: cancelled after the first.
     const big = new Float32Array(8 * 1_000_000);
     await expect(zscore.fit(inputOf(memoryRecording(big, 8, 1_000_000, 20)), {}, testContext(0, 1))).rejects.toBeInstanceOf(CancelledError);
@@ -89,7 +89,7 @@ describe('preprocessing runs through the job system', () => {
     const started = await studio.jobs.start({ projectId, datasetId: dataset.id, analysis, params });
     return studio.jobs.wait(started.id);
   }
-  const derivedOf = (runId: number) => studio.store.datasets.list(projectId).find((d) => derivedInfo(d)?.runId === runId);
+  const derivedFromRun = (runId: number) => studio.store.datasets.list(projectId).find((d) => derivedOf(d)?.runId === runId);
 
   it('ΔF/F stores its array and registers a derived dataset that the next analysis reads the right way round', async () => {
     // 30 ROIs × 20 frames (Suite2p states the orientation): more neurons than frames, which a
@@ -108,12 +108,12 @@ describe('preprocessing runs through the job system', () => {
     expect(stored.shape).toEqual([30, 20]);
     expect(Array.from(stored.data as Float32Array)).toEqual(Array.from(expected));
 
-    const derived = derivedOf(run.id)!;
+    const derived = derivedFromRun(run.id)!;
     expect(derived).toBeDefined();
     expect(derived.name).toBe('ΔF/F of wide');
     expect(dirname(derived.path)).toBe(join(studio.dataDir, 'derived'));
     expect(derived.rate).toBe(15);
-    expect(derivedInfo(derived)).toMatchObject({
+    expect(derivedOf(derived)).toMatchObject({
       runId: run.id,
       analysis: 'dff',
       params: { window: 5, windowUnit: 'frames', percentile: 20 },
@@ -158,7 +158,7 @@ describe('preprocessing runs through the job system', () => {
       Array.from(subtractNeuropil(f, fneu, 0.7)),
     );
     // ops.npy states fs = 15 Hz: the derived dataset keeps it.
-    expect(derivedOf(run.id)).toMatchObject({ rate: 15, name: 'F − 0.7·Fneu of s2p' });
+    expect(derivedFromRun(run.id)).toMatchObject({ rate: 15, name: 'F − 0.7·Fneu of s2p' });
 
     const plainPath = join(dir.path, 'plain.npy');
     await writeNpy(plainPath, ndarray(fluorescence(3, 40), [3, 40]));
@@ -166,7 +166,7 @@ describe('preprocessing runs through the job system', () => {
     const refused = await runOn(plain, 'neuropil', {});
     expect(refused.status).toBe('failed');
     expect(refused.error).toMatch(/plain\.npy: neuropil subtraction needs the F\.npy of a Suite2p folder \(found npy file\)/);
-    expect(derivedOf(refused.id)).toBeUndefined();
+    expect(derivedFromRun(refused.id)).toBeUndefined();
   });
 
   it('spike binning respects obs_intervals: unobserved bins are NaN, not zero', async () => {
@@ -184,7 +184,7 @@ describe('preprocessing runs through the job system', () => {
     // Unit 0 (spikes 0.1, 0.2, 0.3 s) is observed on [0, 1] and [2, 4]: bins 2, 3 (1–2 s) and 8 (centre 4.25 s) are not.
     expect(Array.from((counts.data as Float32Array).subarray(0, 9))).toEqual([3, 0, NaN, NaN, 0, 0, 0, 0, NaN]);
     expect(studio.store.runs.get(run.id).metrics).toMatchObject({ units: 3, bins: 9, spikesCounted: 7 });
-    expect(derivedOf(run.id)).toMatchObject({ rate: 2 });
+    expect(derivedFromRun(run.id)).toMatchObject({ rate: 2 });
   });
 
   it('when the derived file cannot be written the run fails whole: no results, no dataset', async () => {
