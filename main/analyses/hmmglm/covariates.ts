@@ -147,11 +147,12 @@ interface Source {
   override: boolean;
 }
 
-async function inFileSeries(dataset: DatasetRef, input: number, path: string): Promise<Source> {
-  if (dataset.format !== 'nwb') {
+/** A TimeSeries inside the NWB file the spikes of one sequence came from (`spikes`: that sequence's recording). */
+async function inFileSeries(spikes: Recording, dataset: DatasetRef, input: number, path: string): Promise<Source> {
+  if (spikes.meta.source.format !== 'nwb') {
     throw new StudioError(
       'invalid-input',
-      `covariate '${path}': ${where(dataset)} is ${dataset.format}, not NWB; TimeSeries covariates are read from NWB files (give other covariates as a covariate input)`,
+      `covariate '${path}': ${where(dataset)} is not an NWB file; TimeSeries covariates are read from NWB files (give other covariates as a covariate input)`,
     );
   }
   let recording: Recording;
@@ -211,7 +212,7 @@ export async function loadCovariates(input: AnalysisInput, counts: SpikeCounts, 
   for (let q = 0; q < sequences; q++) {
     const parts: Source[] = [];
     try {
-      for (const path of options.paths) parts.push(await inFileSeries(input.datasets[q]!, q, path));
+      for (const path of options.paths) parts.push(await inFileSeries(input.recordings[q]!, input.datasets[q]!, q, path));
       if (external !== null) {
         const part = await covariateRecording(input, external + q, options.layout);
         parts.push(part);

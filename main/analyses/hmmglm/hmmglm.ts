@@ -162,6 +162,8 @@ function covariatesReport(
     terms: ['value in the bin', ...Array.from({ length: terms - 1 }, (_, f) => `history basis function ${f}`)],
     standardisation: { over: 'training bins', mean: Array.from(standardised.mean), sd: Array.from(standardised.sd) },
     sources: covariates.sources,
+    provenance:
+      'sources[].input is the position of the covariate’s file among the run’s inputs (provenance.inputs records its path and content hash)',
     weightLayout:
       'covariateWeights[k, n, c, l]: state k, neuron n, covariate c; l = 0 the covariate in the bin, l ≥ 1 its history through basis function l − 1; per standard deviation of the covariate (mean and sd in standardisation)',
     weightsPerState: nested(perState, [k, n, covariates.c, terms]),

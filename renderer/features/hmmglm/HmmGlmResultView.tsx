@@ -1,8 +1,9 @@
 /**
  * The HMM-GLM run's interactive view: the fit in numbers (held-out bits/spike, gain over one state
  * and its null p-value, convergence), the hidden states over the raster (zoomable, posterior per
- * state and the Viterbi path), and one state at a time: its coupling matrix, its connection types
- * and its firing rates, with the transition matrix beside them.
+ * state and the Viterbi path), and one state at a time: its coupling matrix, its connection types,
+ * its firing rates and its covariate weights (when the model has covariates), with the transition
+ * matrix beside them.
  */
 import { Box, Paper, Table, TableBody, TableCell, TableRow, ToggleButton, ToggleButtonGroup, Typography, useTheme } from '@mui/material';
 import { useMemo, useState } from 'react';
@@ -24,6 +25,7 @@ interface Report {
   nullControl?: { surrogates: number; pValue?: number | null };
   stopReason?: string;
   raster?: { columns: number };
+  covariates?: { names: string[]; weights: 'per-state' | 'shared'; terms: string[] } | null;
 }
 
 function useArray(run: Run, name: string): NdArray | undefined {
@@ -69,6 +71,9 @@ function Summary({ run }: { run: Run }) {
     ['restarts converged', m.restartsConverged],
     ['M-step', m.solver],
   ];
+  if (r.covariates) {
+    entries.push(['covariates', `${r.covariates.names.join(', ')}${r.covariates.weights === 'shared' ? ' (shared weights)' : ''}`]);
+  }
   return (
     <Box data-testid="hmmglm-summary" sx={{ display: 'flex', flexWrap: 'wrap', columnGap: 3, rowGap: 0.5 }}>
       {entries.map(([k, v]) => (
@@ -151,6 +156,37 @@ function StatesPlot({ run, posterior, path, raster }: { run: Run; posterior: NdA
   return <Plot spec={spec} height={380} testId="plot-hmmglm-states-view" />;
 }
 
+/** Each neuron's covariate weights (per SD of the covariate) in one state: one bar group per neuron, one bar per covariate term. */
+function CovariatePlot({ run, state, weights }: { run: Run; state: number; weights: NdArray }) {
+  const [, n, c, l] = weights.shape as [number, number, number, number];
+  const r = run.report as Report;
+  const labels = r.model?.labels ?? Array.from({ length: n }, (_, i) => String(i));
+  const names = r.covariates?.names ?? Array.from({ length: c }, (_, i) => `covariate ${i}`);
+  const shared = r.covariates?.weights === 'shared';
+  const spec = {
+    data: Array.from({ length: c * l }, (_, q) => {
+      const name = names[Math.floor(q / l)]!;
+      const label = q % l === 0 ? name : `${name}, history ${q % l}`;
+      return {
+        type: 'bar',
+        x: labels,
+        y: Array.from({ length: n }, (_, i) => Number(weights.data[(state * n + i) * c * l + q])),
+        name: label,
+        hovertemplate: `${label}, %{x}: %{y:.3f}<extra></extra>`,
+      };
+    }),
+    layout: {
+      title: { text: `covariate weights, ${shared ? 'all states' : `state ${state}`}`, font: { size: 12 } },
+      barmode: 'group',
+      showlegend: c * l > 1,
+      legend: { orientation: 'h', y: -0.3 },
+      xaxis: { title: { text: 'neuron' }, type: 'category' },
+      yaxis: { title: { text: 'weight per SD' }, zeroline: true },
+    },
+  };
+  return <Plot spec={spec} height={220} testId="plot-hmmglm-covariates-view" />;
+}
+
 function StatePanel({
   run,
   state,
@@ -158,6 +194,7 @@ function StatePanel({
   types,
   rates,
   transition,
+  covariates,
 }: {
   run: Run;
   state: number;
@@ -165,6 +202,7 @@ function StatePanel({
   types: NdArray;
   rates: NdArray;
   transition: NdArray;
+  covariates?: NdArray;
 }) {
   const [k, n] = coupling.shape as [number, number, number];
   const r = run.report as Report;
@@ -242,6 +280,7 @@ function StatePanel({
       <Plot spec={typeSpec} height={320} testId="plot-hmmglm-types-view" />
       <Box sx={{ display: 'flex', flexDirection: 'column', gap: 1 }}>
         <Plot spec={rateSpec} height={220} testId="plot-hmmglm-rates-view" />
+        {covariates && <CovariatePlot run={run} state={state} weights={covariates} />}
         <Box>
           <Typography variant="caption" color="text.secondary">
             transition probabilities (row: from, column: to)
@@ -275,6 +314,7 @@ export function HmmGlmResultView({ run }: { run: Run }) {
   const types = useArray(run, 'stateTypes');
   const rates = useArray(run, 'rates');
   const transition = useArray(run, 'transition');
+  const covariates = useArray(run, 'covariateWeights');
   const k = Number(run.metrics.states ?? 0);
   const stopReason = (run.report as Report).stopReason;
   return (
@@ -309,7 +349,15 @@ export function HmmGlmResultView({ run }: { run: Run }) {
         </ToggleButtonGroup>
       </Box>
       {coupling && types && rates && transition && (
-        <StatePanel run={run} state={Math.min(state, k - 1)} coupling={coupling} types={types} rates={rates} transition={transition} />
+        <StatePanel
+          run={run}
+          state={Math.min(state, k - 1)}
+          coupling={coupling}
+          types={types}
+          rates={rates}
+          transition={transition}
+          covariates={covariates}
+        />
       )}
     </Paper>
   );

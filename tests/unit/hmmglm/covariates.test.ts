@@ -5,7 +5,6 @@
  * for bad covariates.
  */
 import { join } from 'node:path';
-import h5wasm, { type Group } from 'h5wasm/node';
 import { afterAll, describe, expect, it } from 'vitest';
 import { exponentialBasis } from '../../../main/analyses/hmmglm/basis.js';
 import { resampleToBins } from '../../../main/analyses/hmmglm/covariates.js';
@@ -17,6 +16,7 @@ import type { Recording } from '../../../main/io/types.js';
 import { Rng } from '../../../main/util/rng.js';
 import { hmmGlmParams } from '../../../shared/analyses/hmm-glm.js';
 import { memoryRecording, tempDir, testContext } from '../helpers.js';
+import { SPEED_RATE, SPEED_WEIGHTS, writeSessionNwb } from './sessionNwb.js';
 import { randomTruth, simulate } from './simulate.js';
 
 const dir = tempDir('cajal-hmmglm-cov-');
@@ -236,56 +236,11 @@ describe('resampling covariates onto the spike bins', () => {
   });
 });
 
-/** An NWB file with Units and two behavioural TimeSeries: speed (30 Hz from 0 s) and pupil (2 channels, timestamps). */
-async function writeNwb(path: string, seconds: number) {
-  await h5wasm.ready;
-  const rng = new Rng(11);
-  const f = new h5wasm.File(path, 'w');
-  f.create_attribute('neurodata_type', 'NWBFile');
-  f.create_attribute('nwb_version', '2.7.0');
-  f.create_group('acquisition');
-  const acquisition = f.get('acquisition') as Group;
-  const speedRate = 30;
-  const speed = Float64Array.from({ length: seconds * speedRate }, (_, i) => 10 + 5 * Math.sin(i / 40) + rng.normal());
-  const speedGroup = acquisition.create_group('speed');
-  speedGroup.create_attribute('neurodata_type', 'TimeSeries');
-  speedGroup.create_dataset({ name: 'data', data: speed, shape: [speed.length] });
-  const start = speedGroup.create_dataset({ name: 'starting_time', data: 0 });
-  start.create_attribute('rate', speedRate);
-  const frames = Math.round(seconds * 47);
-  const stamps = new Float64Array(frames);
-  for (let i = 0; i < frames; i++) stamps[i] = (i + 0.5 * rng.uniform()) / 47;
-  const pupil = Float64Array.from({ length: frames * 2 }, (_, i) => (i % 2 ? 3 : 1) + rng.normal());
-  const pupilGroup = acquisition.create_group('pupil');
-  pupilGroup.create_attribute('neurodata_type', 'TimeSeries');
-  pupilGroup.create_dataset({ name: 'data', data: pupil, shape: [frames, 2] });
-  pupilGroup.create_dataset({ name: 'timestamps', data: stamps, shape: [frames] });
-  f.create_group('units');
-  const units = f.get('units') as Group;
-  units.create_attribute('neurodata_type', 'Units');
-  const trains: number[][] = Array.from({ length: 4 }, () => []);
-  for (const train of trains) {
-    let at = 0;
-    for (;;) {
-      at += -Math.log(1 - rng.uniform()) / 8;
-      if (at >= seconds) break;
-      train.push(at);
-    }
-  }
-  const index: number[] = [];
-  trains.reduce((sum, train) => (index.push(sum + train.length), sum + train.length), 0);
-  units.create_dataset({ name: 'id', data: Int32Array.from([0, 1, 2, 3]), shape: [4] });
-  units.create_dataset({ name: 'spike_times', data: Float64Array.from(trains.flat()), shape: [index.at(-1)!] });
-  units.create_dataset({ name: 'spike_times_index', data: Int32Array.from(index), shape: [4] });
-  f.close();
-  return { speed, speedRate, stamps, pupil };
-}
-
 describe('covariates from TimeSeries in the same NWB file', () => {
   it('reads them by object path, averages each over the spike bins and standardises over the training bins', async () => {
     const path = join(dir.path, 'session.nwb');
     const seconds = 60;
-    const file = await writeNwb(path, seconds);
+    const file = await writeSessionNwb(path, seconds);
     const recording = await openRecording(path, { object: '/units' });
     try {
       const dataset = { path, format: 'nwb', object: '/units', rate: null };
@@ -313,7 +268,7 @@ describe('covariates from TimeSeries in the same NWB file', () => {
       const columns = [
         // The reader hands samples over in single precision.
         direct(
-          (i) => i / file.speedRate,
+          (i) => i / SPEED_RATE,
           (i) => Math.fround(file.speed[i]!),
           file.speed.length,
         ),
@@ -338,6 +293,11 @@ describe('covariates from TimeSeries in the same NWB file', () => {
         for (let r = 0; r < t; r++) expect(z[r * 3 + c]).toBeCloseTo((col[r]! - mean) / sd, 5);
       });
       expect(report.covariates.sources.map((s) => s.input)).toEqual([0, 0, 0]);
+      // The units' rates follow speed: the one-state GLM finds each unit's weight per (speed − 10)/5.
+      const one = result.arrays.oneStateCovariateWeights!.data as Float32Array;
+      const perUnit = SPEED_WEIGHTS.map((_, i) => (one[i * 3]! / report.covariates.standardisation.sd[0]!) * 5);
+      console.log(`speed weights from the NWB session: ${perUnit.map((w) => w.toFixed(3)).join(', ')} (true ${SPEED_WEIGHTS.join(', ')})`);
+      perUnit.forEach((w, i) => expect(Math.abs(w - SPEED_WEIGHTS[i]!)).toBeLessThan(0.15));
     } finally {
       await recording.close();
     }
@@ -371,7 +331,7 @@ describe('covariates from TimeSeries in the same NWB file', () => {
         hmmGlmParams.parse({ covariates: '/acquisition/speed' }),
         testContext(0),
       ),
-    ).rejects.toThrow(/covariate '\/acquisition\/speed': counts\.npy is npy, not NWB/);
+    ).rejects.toThrow(/covariate '\/acquisition\/speed': counts\.npy is not an NWB file/);
   });
 });
 
