@@ -26,7 +26,8 @@ export const ANALYSES = [
   {
     id: 'hmm-glm',
     title: 'Switching states (HMM-GLM)',
-    summary: 'Hidden Markov model whose states each have a Poisson GLM with neuron-to-neuron coupling filters (Li et al. 2024).',
+    summary:
+      'Hidden Markov model whose states each have a Poisson GLM with neuron-to-neuron coupling filters and optional external covariates (Li et al. 2024).',
     params: hmmGlmParams,
   },
   {
