@@ -214,4 +214,27 @@ test('a Suite2p folder chosen in the file browser: ROI map over the mean image, 
   await expect(page.getByTestId('viewer-summary')).toContainText('5 × 3,000 (neurons × frames) · 15.00 Hz');
   await drawn(page.getByTestId('trace-viewer'), 1);
   await shot(page, 'suite2p-dff');
+
+  // The user's file changes after it was added: the Data tab, the dataset page and the
+  // preprocessing form say so (the studio itself never writes to it).
+  await writeNpy(
+    join(plane, 'F.npy'),
+    ndarray(
+      f.map((v) => v + 1),
+      [n, t],
+    ),
+  );
+  await page.getByRole('button', { name: 'back to recordings' }).click();
+  await page.getByRole('tab', { name: 'Analyses' }).click();
+  await page.getByRole('tab', { name: /Data/ }).click();
+  const sourceRow = page.getByTestId('datasets-table').getByRole('row', { name: /The file changed since it was added/ });
+  await expect(sourceRow.getByTestId('file-state-chip')).toHaveText('changed');
+  await sourceRow.getByText('plane0', { exact: true }).click();
+  await expect(page.getByTestId('file-changed')).toBeVisible();
+  await page.getByRole('button', { name: 'toggle theme' }).click();
+  await drawn(page.getByTestId('trace-viewer'), 1);
+  await shot(page, 'suite2p-changed-light');
+  await page.getByTestId('preprocess-menu').click();
+  await page.getByRole('menuitem', { name: /z-score/ }).click();
+  await expect(page.getByRole('dialog').getByTestId('file-changed')).toBeVisible();
 });

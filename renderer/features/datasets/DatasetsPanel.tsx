@@ -5,7 +5,7 @@
 import AddIcon from '@mui/icons-material/Add';
 import DeleteOutlinedIcon from '@mui/icons-material/DeleteOutlined';
 import { Box, Button, Chip, IconButton, Table, TableBody, TableCell, TableHead, TableRow, Tooltip, Typography } from '@mui/material';
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { derivedOf } from '../../../shared/domain/derived';
 import type { Dataset, DatasetFileState } from '../../../shared/domain/project';
 import type { FileInfo } from '../../../shared/domain/recording';
@@ -30,6 +30,9 @@ export function DatasetsPanel(props: {
   const notify = useNotify();
   const [adding, setAdding] = useState(false);
   const [openId, setOpenId] = useState<number | null>(null);
+  const { onChanged } = props;
+  // File states are checked when the list is fetched: fetch it again whenever the list or a page is shown.
+  useEffect(() => onChanged(), [openId, onChanged]);
   const remove = async (d: Dataset) => {
     try {
       await client.call('datasets.remove', { id: d.id });
@@ -85,7 +88,12 @@ export function DatasetsPanel(props: {
                 <TableCell>{formatBytes(d.size)}</TableCell>
                 <TableCell>
                   <Tooltip title={STATE_CHIP[d.fileState].help}>
-                    <Chip label={STATE_CHIP[d.fileState].label} color={STATE_CHIP[d.fileState].color} variant="outlined" />
+                    <Chip
+                      label={STATE_CHIP[d.fileState].label}
+                      color={STATE_CHIP[d.fileState].color}
+                      variant="outlined"
+                      data-testid="file-state-chip"
+                    />
                   </Tooltip>
                 </TableCell>
                 <TableCell align="right">
