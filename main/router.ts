@@ -58,12 +58,16 @@ export function studioHandlers(studio: Studio): Handlers {
     'projects.list': () => store.projects.list(),
     'projects.create': ({ name }) => store.projects.create(name),
     'projects.rename': ({ id, name }) => store.projects.rename(id, name),
-    'projects.delete': ({ id }) => {
+    'projects.delete': async ({ id }) => {
       const active = store.runs.active().filter((r) => r.projectId === id);
       if (active.length > 0) {
         throw new StudioError('conflict', `project ${id} has ${active.length} run(s) in progress: cancel them first`);
       }
+      const datasets = store.datasets.list(id);
+      for (const d of datasets) await studio.views.forget(d.id);
       store.projects.delete(id);
+      // The studio's own copies of derived results go with the project; users' files stay.
+      for (const d of datasets) await studio.derived.discard(d);
       return { deleted: true as const };
     },
     'datasets.list': ({ projectId }) => studio.datasets.list(projectId),

@@ -18,6 +18,7 @@ import { readNpy, writeNpy } from '../../../main/io/npy.js';
 import { deltaFOverF, subtractNeuropil, zScore } from '../../../main/io/preprocess.js';
 import { openRecording } from '../../../main/io/registry.js';
 import { binSpikes } from '../../../main/io/views.js';
+import { Router, studioHandlers } from '../../../main/router.js';
 import type { Studio } from '../../../main/services/studio.js';
 import { bootTestStudio, inputOf, memoryRecording, tempDir, testContext } from '../helpers.js';
 
@@ -185,6 +186,21 @@ describe('preprocessing runs through the job system', () => {
     expect(Array.from((counts.data as Float32Array).subarray(0, 9))).toEqual([3, 0, NaN, NaN, 0, 0, 0, 0, NaN]);
     expect(studio.store.runs.get(run.id).metrics).toMatchObject({ units: 3, bins: 9, spikesCounted: 7 });
     expect(derivedFromRun(run.id)).toMatchObject({ rate: 2 });
+  });
+
+  it('deleting a project deletes the studio’s copies of its derived results, not the users’ files', async () => {
+    const project = studio.store.projects.create('to delete').id;
+    const source = join(dir.path, 'kept.npy');
+    await writeNpy(source, ndarray(fluorescence(3, 100), [3, 100]));
+    const dataset = await studio.datasets.add({ projectId: project, path: source, rate: 10 });
+    const started = await studio.jobs.start({ projectId: project, datasetId: dataset.id, analysis: 'zscore', params: {} });
+    expect((await studio.jobs.wait(started.id)).status).toBe('done');
+    const derived = studio.store.datasets.list(project).find((d) => derivedOf(d)?.runId === started.id)!;
+    expect(existsSync(derived.path)).toBe(true);
+    const router = new Router(studioHandlers(studio), () => {});
+    expect((await router.call('projects.delete', { id: project })).ok).toBe(true);
+    expect(existsSync(derived.path)).toBe(false);
+    expect(existsSync(source)).toBe(true);
   });
 
   it('when the derived file cannot be written the run fails whole: no results, no dataset', async () => {

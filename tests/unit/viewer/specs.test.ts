@@ -6,6 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import type { RasterView, RoiView, SpikeView, TraceView } from '../../../shared/domain/viewer.js';
 import {
+  clampWindow,
   LANE_FILL,
   laneScale,
   laneTicks,
