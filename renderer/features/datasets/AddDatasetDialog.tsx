@@ -47,7 +47,12 @@ export function AddDatasetDialog(props: { projectId: number; open: boolean; onCl
     try {
       const i = await client.call('files.inspect', { path: target.trim() });
       setInfo(i);
-      setObject(i.objects.find((o) => o.kind === 'traces')?.path ?? i.objects[0]?.path ?? '');
+      // Calcium traces first, then spike times, then anything with data to draw.
+      const pick =
+        i.objects.find((o) => o.kind === 'traces') ??
+        i.objects.find((o) => o.kind === 'spikes') ??
+        i.objects.find((o) => o.uses.length > 0);
+      setObject(pick?.path ?? i.objects[0]?.path ?? '');
     } catch (e) {
       setError(messageOf(e));
     } finally {
