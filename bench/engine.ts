@@ -9,7 +9,7 @@ import { performance } from 'node:perf_hooks';
 import { type Engine, createEngine } from '../main/compute/engine.js';
 import { GraphBuilder, type Value } from '../main/compute/graph.js';
 import { type FloatDType, type Tensor, arrayOf } from '../main/compute/tensor.js';
-import { halsSweep } from './hals-sweep.js';
+import { halsSweep } from './_hals-sweep.js';
 
 const args = new Set(process.argv.slice(2));
 const json = args.has('--json');

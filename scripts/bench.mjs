@@ -6,7 +6,7 @@ import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = resolve(fileURLToPath(import.meta.url), '../..');
-const benches = readdirSync(resolve(root, 'bench')).filter((f) => f.endsWith('.ts') && !f.startsWith('_')).sort();
+const benches = readdirSync(resolve(root, 'bench')).filter((f) => f.endsWith('.ts') && !f.startsWith('_')).sort(); // _name.ts: shared modules, not benchmarks
 let failed = 0;
 for (const file of benches) {
   console.log(`\n═══ bench/${file}`);

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { HALS_EPS, halsSweep } from '../../../bench/hals-sweep.js';
+import { HALS_EPS, halsSweep } from '../../../bench/_hals-sweep.js';
 import { type Engine, createEngine } from '../../../main/compute/engine.js';
 import { DTypeError, ShapeError } from '../../../main/compute/errors.js';
 import { GraphBuilder, type Value } from '../../../main/compute/graph.js';
@@ -21,7 +21,7 @@ function expectNear(actual: Tensor, expected: ArrayLike<number>, shape: number[]
   expectClose(actual, { shape, data: expected, scale: new Float64Array(expected.length).fill(big) }, rtol);
 }
 
-/** The HALS sweep of bench/hals-sweep.ts written as plain loops over the definitions. */
+/** The HALS sweep of bench/_hals-sweep.ts written as plain loops over the definitions. */
 function jsHalsSweep(X: Float64Array, A0: Float64Array, B0: Float64Array, C0: Float64Array, I: number, J: number, K: number, R: number) {
   const x = (i: number, j: number, k: number) => X[(i * J + j) * K + k]!;
   const gram = (F: Float64Array, n: number) => {
