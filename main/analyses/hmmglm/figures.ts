@@ -515,9 +515,11 @@ function covariatesFigure(result: AnalysisResult, params: HmmGlmParams, r: Repor
       dtick: n <= 20 ? 1 : undefined,
       range: [-0.7, n - 0.3],
     });
+    // One scale for every panel, so a covariate's weights read against the others'.
     layout[`yaxis${suffix}`] = paperAxis(q % perRow === 0 ? 'weight (per SD)' : '', {
       domain: [y0, y0 + height],
       anchor: `x${suffix}`,
+      matches: q === 0 ? undefined : 'y',
       zeroline: true,
       zerolinecolor: '#bbbbbb',
       zerolinewidth: 1,

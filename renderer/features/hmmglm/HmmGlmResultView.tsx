@@ -179,12 +179,14 @@ function CovariatePlot({ run, state, weights }: { run: Run; state: number; weigh
       title: { text: `covariate weights, ${shared ? 'all states' : `state ${state}`}`, font: { size: 12 } },
       barmode: 'group',
       showlegend: c * l > 1,
-      legend: { orientation: 'h', y: -0.3 },
-      xaxis: { title: { text: 'neuron' }, type: 'category' },
+      // Below the neuron labels, clear of them: the rates plot above names the axis.
+      legend: { orientation: 'h', x: 0, y: -0.18, yanchor: 'top' },
+      margin: { l: 56, r: 16, t: 28, b: c * l > 1 ? 64 : 32 },
+      xaxis: { type: 'category' },
       yaxis: { title: { text: 'weight per SD' }, zeroline: true },
     },
   };
-  return <Plot spec={spec} height={220} testId="plot-hmmglm-covariates-view" />;
+  return <Plot spec={spec} height={c * l > 1 ? 250 : 220} testId="plot-hmmglm-covariates-view" />;
 }
 
 function StatePanel({
