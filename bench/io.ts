@@ -12,6 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { shutdownHdf5 } from '../main/io/hdf5/engine.js';
+import { npyHeader } from '../main/io/npy.js';
 import { openRecording } from '../main/io/registry.js';
 import { TraceViews } from '../main/io/views.js';
 
@@ -29,12 +30,7 @@ function value(neuron: number, frame: number): number {
 }
 
 function writeNpyFile(path: string): void {
-  let dict = `{'descr': '<f4', 'fortran_order': False, 'shape': (${NEURONS}, ${FRAMES}), }`;
-  dict += ' '.repeat((64 - ((10 + dict.length + 1) % 64)) % 64) + '\n';
-  const header = Buffer.alloc(10 + dict.length);
-  header.set([0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59, 1, 0]);
-  header.writeUInt16LE(dict.length, 8);
-  header.write(dict, 10, 'latin1');
+  const header = npyHeader('float32', [NEURONS, FRAMES]);
   const fd = openSync(path, 'w');
   writeSync(fd, header);
   const row = new Float32Array(FRAMES);
@@ -48,7 +44,14 @@ function writeNpyFile(path: string): void {
 type H5 = typeof import('h5wasm/node');
 
 /** Writes a 2-D float32 dataset block by block (rows of the first axis). */
-function writeBlocks(group: InstanceType<H5['Group']>, name: string, rows: number, cols: number, chunks: number[], fill: (r: number, c: number) => number): void {
+function writeBlocks(
+  group: InstanceType<H5['Group']>,
+  name: string,
+  rows: number,
+  cols: number,
+  chunks: number[],
+  fill: (r: number, c: number) => number,
+): void {
   const ds = group.create_dataset({ name, data: new Float32Array(0), shape: [0, cols], maxshape: [null, cols], chunks, dtype: '<f4' });
   ds.resize([rows, cols]);
   const step = Math.max(1, Math.floor((32 << 20) / (cols * 4)));
@@ -56,7 +59,13 @@ function writeBlocks(group: InstanceType<H5['Group']>, name: string, rows: numbe
   for (let r = 0; r < rows; r += step) {
     const n = Math.min(step, rows - r);
     for (let i = 0; i < n; i++) for (let c = 0; c < cols; c++) block[i * cols + c] = fill(r + i, c);
-    ds.write_slice([[r, r + n], [0, cols]], n === step ? block : block.subarray(0, n * cols));
+    ds.write_slice(
+      [
+        [r, r + n],
+        [0, cols],
+      ],
+      n === step ? block : block.subarray(0, n * cols),
+    );
   }
 }
 
@@ -84,7 +93,9 @@ async function writeHdf5Files(nwbPath: string, caimanPath: string): Promise<void
   const est = cm.create_group('estimates');
   // CaImAn stores (components, frames).
   writeBlocks(est, 'C', NEURONS, FRAMES, [10, 10_000], (n, t) => value(n, t));
-  cm.create_group('params').create_group('data').create_dataset({ name: 'fr', data: new Float64Array([30]), shape: [] });
+  cm.create_group('params')
+    .create_group('data')
+    .create_dataset({ name: 'fr', data: new Float64Array([30]), shape: [] });
   cm.close();
 }
 
@@ -164,9 +175,17 @@ async function main(): Promise<void> {
     const t0 = performance.now();
     writeNpyFile(files.npy);
     await writeHdf5Files(files.nwb, files['caiman-hdf5']);
-    if (!json) console.log(`generated ${Object.values(files).map((f) => `${(statSync(f).size / 1e9).toFixed(2)} GB`).join(', ')} in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+    if (!json)
+      console.log(
+        `generated ${Object.values(files)
+          .map((f) => `${(statSync(f).size / 1e9).toFixed(2)} GB`)
+          .join(', ')} in ${((performance.now() - t0) / 1000).toFixed(1)} s`,
+      );
     for (const [format, path] of Object.entries(files)) {
-      const r = spawnSync(process.execPath, [...process.execArgv, process.argv[1], '--child', format, path], { encoding: 'utf8', maxBuffer: 1 << 24 });
+      const r = spawnSync(process.execPath, [...process.execArgv, process.argv[1], '--child', format, path], {
+        encoding: 'utf8',
+        maxBuffer: 1 << 24,
+      });
       const line = r.stdout.split('\n').find((l) => l.startsWith('RESULT '));
       if (!line) throw new Error(`${format} child failed (${r.status}): ${r.stderr.slice(-2000)}`);
       results.push(JSON.parse(line.slice(7)));
@@ -179,11 +198,43 @@ async function main(): Promise<void> {
     return;
   }
   const f = (v: number, d = 0) => v.toFixed(d);
-  console.log(`\n1000 × 100,000 float32 slice (${f(SLICE_BYTES / MB)} MiB); views at ${WIDTH} px; targets: open < 1000 ms, view < 50 ms, peak RSS < ${f((1.5 * SLICE_BYTES) / MB)} MiB`);
-  console.log(['format', 'file', 'open ms', 'read ms', 'RSS before MiB', 'peak RSS MiB', 'peak/slice', 'pyramid ms', 'view full', 'view 60k fr', 'deep 50 n', 'deep 1000 n', 'deep 1000 coarse'].join('\t'));
+  console.log(
+    `\n1000 × 100,000 float32 slice (${f(SLICE_BYTES / MB)} MiB); views at ${WIDTH} px; targets: open < 1000 ms, view < 50 ms, peak RSS < ${f((1.5 * SLICE_BYTES) / MB)} MiB`,
+  );
+  console.log(
+    [
+      'format',
+      'file',
+      'open ms',
+      'read ms',
+      'RSS before MiB',
+      'peak RSS MiB',
+      'peak/slice',
+      'pyramid ms',
+      'view full',
+      'view 60k fr',
+      'deep 50 n',
+      'deep 1000 n',
+      'deep 1000 coarse',
+    ].join('\t'),
+  );
   for (const r of results) {
     console.log(
-      [r.format, `${(r.fileBytes / 1e9).toFixed(2)} GB`, f(r.openMs), f(r.readMs), f(r.rssBeforeReadMB), f(r.peakRssMB), f(r.peakRssMB / r.sliceMB, 2), f(r.viewBuildMs), f(r.viewFullMs, 1), f(r.viewZoomMs, 1), f(r.viewDeepZoom50Ms, 1), f(r.viewDeepZoom1000Ms, 1), f(r.viewDeepZoom1000CoarseMs, 1)].join('\t'),
+      [
+        r.format,
+        `${(r.fileBytes / 1e9).toFixed(2)} GB`,
+        f(r.openMs),
+        f(r.readMs),
+        f(r.rssBeforeReadMB),
+        f(r.peakRssMB),
+        f(r.peakRssMB / r.sliceMB, 2),
+        f(r.viewBuildMs),
+        f(r.viewFullMs, 1),
+        f(r.viewZoomMs, 1),
+        f(r.viewDeepZoom50Ms, 1),
+        f(r.viewDeepZoom1000Ms, 1),
+        f(r.viewDeepZoom1000CoarseMs, 1),
+      ].join('\t'),
     );
   }
 }

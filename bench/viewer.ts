@@ -17,6 +17,7 @@ import { join, resolve } from 'node:path';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { chromium, type Page } from 'playwright-core';
 import { shutdownHdf5 } from '../main/io/hdf5/engine.js';
+import { npyHeader } from '../main/io/npy.js';
 import { openRecording } from '../main/io/registry.js';
 import { decimate } from '../main/io/views.js';
 import { Studio } from '../main/services/studio.js';
@@ -33,12 +34,7 @@ function value(neuron: number, frame: number): number {
 }
 
 function writeNpyFile(path: string): void {
-  let dict = `{'descr': '<f4', 'fortran_order': False, 'shape': (${NEURONS}, ${FRAMES}), }`;
-  dict += ' '.repeat((64 - ((10 + dict.length + 1) % 64)) % 64) + '\n';
-  const header = Buffer.alloc(10 + dict.length);
-  header.set([0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59, 1, 0]);
-  header.writeUInt16LE(dict.length, 8);
-  header.write(dict, 10, 'latin1');
+  const header = npyHeader('float32', [NEURONS, FRAMES]);
   const fd = openSync(path, 'w');
   writeSync(fd, header);
   const row = new Float32Array(FRAMES);

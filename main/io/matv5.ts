@@ -4,8 +4,9 @@
  * table are listed but not decoded). At open only each variable's tag, name, class and dimensions
  * are read (a compressed variable is inflated just far enough); a variable's data is decoded on request.
  */
-import { open as openFile, type FileHandle } from 'node:fs/promises';
+import { open as openFile } from 'node:fs/promises';
 import { Inflate, inflateSync } from 'fflate';
+import { readAt } from './read-at.js';
 import { DataError } from './types.js';
 
 export type MatValue =
@@ -89,7 +90,8 @@ class Cursor {
     const type = first;
     const n = this.view.getUint32(this.pos + 4, this.le);
     const start = this.pos + 8;
-    if (start + n > this.bytes.length) this.fail(`truncated: element of type ${type} needs ${n} bytes at byte ${start}, ${this.bytes.length - start} remain`);
+    if (start + n > this.bytes.length)
+      this.fail(`truncated: element of type ${type} needs ${n} bytes at byte ${start}, ${this.bytes.length - start} remain`);
     this.pos = start + n;
     if (type !== MI_COMPRESSED) this.pos += (8 - (n % 8)) % 8;
     return { type, data: this.bytes.subarray(start, start + n) };
@@ -105,16 +107,37 @@ class Cursor {
     const le = this.le;
     for (let i = 0, o = 0; i < n; i++, o += size) {
       switch (el.type) {
-        case 1: out[i] = v.getInt8(o); break;
-        case 2: case 16: out[i] = v.getUint8(o); break;
-        case 3: out[i] = v.getInt16(o, le); break;
-        case 4: out[i] = v.getUint16(o, le); break;
-        case 5: out[i] = v.getInt32(o, le); break;
-        case 6: out[i] = v.getUint32(o, le); break;
-        case 7: out[i] = v.getFloat32(o, le); break;
-        case 9: out[i] = v.getFloat64(o, le); break;
-        case 12: out[i] = Number(v.getBigInt64(o, le)); break;
-        case 13: out[i] = Number(v.getBigUint64(o, le)); break;
+        case 1:
+          out[i] = v.getInt8(o);
+          break;
+        case 2:
+        case 16:
+          out[i] = v.getUint8(o);
+          break;
+        case 3:
+          out[i] = v.getInt16(o, le);
+          break;
+        case 4:
+          out[i] = v.getUint16(o, le);
+          break;
+        case 5:
+          out[i] = v.getInt32(o, le);
+          break;
+        case 6:
+          out[i] = v.getUint32(o, le);
+          break;
+        case 7:
+          out[i] = v.getFloat32(o, le);
+          break;
+        case 9:
+          out[i] = v.getFloat64(o, le);
+          break;
+        case 12:
+          out[i] = Number(v.getBigInt64(o, le));
+          break;
+        case 13:
+          out[i] = Number(v.getBigUint64(o, le));
+          break;
       }
     }
     return out;
@@ -131,7 +154,14 @@ function matrixHeader(c: Cursor): { className: string; classId: number; complex:
   if (dims.some((d) => !Number.isInteger(d) || d < 0)) c.fail(`dimensions [${dims.join(', ')}] are not non-negative integers`);
   const nameEl = c.element();
   const name = new TextDecoder('latin1').decode(nameEl.data);
-  return { className: CLASS_NAMES[classId] ?? `class ${classId}`, classId, complex: (word & 0x800) !== 0, logical: (word & 0x200) !== 0, dims, name };
+  return {
+    className: CLASS_NAMES[classId] ?? `class ${classId}`,
+    classId,
+    complex: (word & 0x800) !== 0,
+    logical: (word & 0x200) !== 0,
+    dims,
+    name,
+  };
 }
 
 function count(dims: number[]): number {
@@ -157,7 +187,8 @@ function decodeMatrix(c: Cursor, depth: number): MatValue {
       const lenEl = c.numbers(c.element());
       const len = lenEl[0];
       const namesEl = c.element().data;
-      if (!(len > 0) || namesEl.length % len !== 0) c.fail(`struct field names: ${namesEl.length} bytes is not a multiple of the name length ${len}`);
+      if (!(len > 0) || namesEl.length % len !== 0)
+        c.fail(`struct field names: ${namesEl.length} bytes is not a multiple of the name length ${len}`);
       const fields: string[] = [];
       for (let i = 0; i < namesEl.length / len; i++) {
         const raw = namesEl.subarray(i * len, (i + 1) * len);
@@ -190,7 +221,16 @@ function decodeMatrix(c: Cursor, depth: number): MatValue {
       if (jc.length !== (h.dims[1] ?? 0) + 1) c.fail(`sparse column pointers: expected ${(h.dims[1] ?? 0) + 1}, found ${jc.length}`);
       return { kind: 'sparse', dims: h.dims, ir, jc, real };
     }
-    case 6: case 7: case 8: case 9: case 10: case 11: case 12: case 13: case 14: case 15: {
+    case 6:
+    case 7:
+    case 8:
+    case 9:
+    case 10:
+    case 11:
+    case 12:
+    case 13:
+    case 14:
+    case 15: {
       const real = c.numbers(c.element());
       if (real.length !== n) c.fail(`'${h.name}' (${h.className} [${h.dims.join(' × ')}]): expected ${n} values, found ${real.length}`);
       const imag = h.complex ? c.numbers(c.element()) : undefined;
@@ -220,17 +260,6 @@ function columnMajorText(text: string, dims: number[]): string {
   return lines.join('\n');
 }
 
-async function readAt(fh: FileHandle, offset: number, length: number): Promise<Uint8Array> {
-  const buf = new Uint8Array(length);
-  let done = 0;
-  while (done < length) {
-    const { bytesRead } = await fh.read(buf, done, length - done, offset + done);
-    if (bytesRead === 0) break;
-    done += bytesRead;
-  }
-  return buf.subarray(0, done);
-}
-
 export interface MatFile {
   path: string;
   littleEndian: boolean;
@@ -246,7 +275,8 @@ export async function scanMat(path: string): Promise<MatFile> {
     const head = await readAt(fh, 0, 128);
     if (head.length < 128) throw new DataError(path, '', `truncated: a MAT-file header has 128 bytes, the file ${head.length}`);
     const mark = String.fromCharCode(head[126], head[127]);
-    if (mark !== 'IM' && mark !== 'MI') throw new DataError(path, '', `not a MATLAB 5 MAT-file (endian indicator '${mark}', expected 'IM' or 'MI')`);
+    if (mark !== 'IM' && mark !== 'MI')
+      throw new DataError(path, '', `not a MATLAB 5 MAT-file (endian indicator '${mark}', expected 'IM' or 'MI')`);
     const le = mark === 'IM';
     const variables: MatVariable[] = [];
     let pos = 128;
@@ -263,7 +293,8 @@ export async function scanMat(path: string): Promise<MatFile> {
         if (compressed) {
           first = await inflateHead(await readAt(fh, start, Math.min(n, 1 << 16)), path, `element at byte ${pos}`);
           const fv = new DataView(first.buffer, first.byteOffset, first.byteLength);
-          if (first.length < 8 || fv.getUint32(0, le) !== MI_MATRIX) throw new DataError(path, `element at byte ${pos}`, 'compressed element does not hold a miMATRIX');
+          if (first.length < 8 || fv.getUint32(0, le) !== MI_MATRIX)
+            throw new DataError(path, `element at byte ${pos}`, 'compressed element does not hold a miMATRIX');
           first = first.subarray(8);
         } else {
           first = await readAt(fh, start, Math.min(n, 4096));

@@ -202,11 +202,21 @@ const BLOCK_BYTES = 16 << 20;
  * Rows [r0, r1) × columns [c0, c1) of a 2-D array as float32, read in blocks straight into the
  * result (rows × cols, or cols × rows with `transpose`). Memory beyond the result stays at one block.
  */
-export async function readNpyMatrix(path: string, header: NpyHeader, rows: readonly [number, number], cols: readonly [number, number], transpose: boolean): Promise<Float32Array> {
+export async function readNpyMatrix(
+  path: string,
+  header: NpyHeader,
+  rows: readonly [number, number],
+  cols: readonly [number, number],
+  transpose: boolean,
+): Promise<Float32Array> {
   if (header.shape.length !== 2) throw new DataError(path, '', `expected a 2-D array, found shape [${header.shape.join(', ')}]`);
   const [nRows, nCols] = header.shape;
   if (rows[0] < 0 || rows[1] > nRows || rows[0] > rows[1] || cols[0] < 0 || cols[1] > nCols || cols[0] > cols[1]) {
-    throw new DataError(path, '', `slice rows [${rows[0]}, ${rows[1]}) × columns [${cols[0]}, ${cols[1]}) is outside shape [${nRows}, ${nCols}]`);
+    throw new DataError(
+      path,
+      '',
+      `slice rows [${rows[0]}, ${rows[1]}) × columns [${cols[0]}, ${cols[1]}) is outside shape [${nRows}, ${nCols}]`,
+    );
   }
   // A Fortran-ordered (R, C) array is a C-ordered (C, R) array on disk.
   const f = header.fortranOrder;
@@ -308,10 +318,10 @@ const DESCR: Record<DType, string> = {
   uint64: '<u8',
 };
 
-/** Encodes an NdArray as .npy bytes (version 1.0, C order, little-endian). */
-export function encodeNpy(array: NdArray): Uint8Array {
-  const shape = array.shape.length === 1 ? `(${array.shape[0]},)` : `(${array.shape.join(', ')})`;
-  let dict = `{'descr': '${DESCR[array.dtype]}', 'fortran_order': False, 'shape': ${shape}, }`;
+/** The .npy header (version 1.0, C order, little-endian) for an array of this dtype and shape. */
+export function npyHeader(dtype: DType, shape: readonly number[]): Uint8Array {
+  const shapeText = shape.length === 1 ? `(${shape[0]},)` : `(${shape.join(', ')})`;
+  let dict = `{'descr': '${DESCR[dtype]}', 'fortran_order': False, 'shape': ${shapeText}, }`;
   const total = 10 + dict.length + 1;
   dict += ' '.repeat((64 - (total % 64)) % 64) + '\n';
   const header = new Uint8Array(10 + dict.length);
@@ -320,6 +330,12 @@ export function encodeNpy(array: NdArray): Uint8Array {
   header[7] = 0;
   new DataView(header.buffer).setUint16(8, dict.length, true);
   header.set(new TextEncoder().encode(dict), 10);
+  return header;
+}
+
+/** Encodes an NdArray as .npy bytes (version 1.0, C order, little-endian). */
+export function encodeNpy(array: NdArray): Uint8Array {
+  const header = npyHeader(array.dtype, array.shape);
   const body = new Uint8Array(array.data.buffer, array.data.byteOffset, array.data.byteLength);
   const out = new Uint8Array(header.length + body.length);
   out.set(header, 0);

@@ -3,8 +3,9 @@
  * directory (zip64 included: NumPy always writes zip64 headers), each member's data offset, and
  * members' bytes (stored as is, deflated through fflate). A stored member can be sliced in place.
  */
-import { open as openFile, type FileHandle } from 'node:fs/promises';
+import { open as openFile } from 'node:fs/promises';
 import { Inflate, inflateSync } from 'fflate';
+import { readAt } from './read-at.js';
 import { DataError } from './types.js';
 
 export interface ZipEntry {
@@ -21,17 +22,6 @@ const EOCD64 = 0x06064b50;
 const EOCD64_LOCATOR = 0x07064b50;
 const CENTRAL = 0x02014b50;
 const LOCAL = 0x04034b50;
-
-async function readAt(fh: FileHandle, offset: number, length: number): Promise<Uint8Array> {
-  const buf = new Uint8Array(length);
-  let done = 0;
-  while (done < length) {
-    const { bytesRead } = await fh.read(buf, done, length - done, offset + done);
-    if (bytesRead === 0) break;
-    done += bytesRead;
-  }
-  return buf.subarray(0, done);
-}
 
 function u64(v: DataView, at: number): number {
   const n = v.getBigUint64(at, true);
@@ -90,7 +80,7 @@ export async function listZip(path: string): Promise<ZipEntry[]> {
       if (p + 46 + nameLen + extraLen > cd.length) fail(`central directory entry ${k} runs past the directory`);
       const name = new TextDecoder().decode(cd.subarray(p + 46, p + 46 + nameLen));
       // Zip64 extra field: the 64-bit values, in order, of those fields set to 0xFFFFFFFF.
-      for (let e = p + 46 + nameLen; e + 4 <= p + 46 + nameLen + extraLen; ) {
+      for (let e = p + 46 + nameLen; e + 4 <= p + 46 + nameLen + extraLen;) {
         const id = v.getUint16(e, true);
         const len = v.getUint16(e + 2, true);
         if (id === 0x0001) {
@@ -107,7 +97,8 @@ export async function listZip(path: string): Promise<ZipEntry[]> {
         }
         e += 4 + len;
       }
-      if (localHeaderOffset + compressedSize > size) fail(`member '${name}' [${localHeaderOffset}, +${compressedSize}) lies beyond the file end ${size}`);
+      if (localHeaderOffset + compressedSize > size)
+        fail(`member '${name}' [${localHeaderOffset}, +${compressedSize}) lies beyond the file end ${size}`);
       entries.push({ name, method, compressedSize, size: usize, localHeaderOffset });
       p += 46 + nameLen + extraLen + commentLen;
     }
@@ -123,7 +114,8 @@ export async function dataOffset(path: string, entry: ZipEntry): Promise<number>
   try {
     const h = await readAt(fh, entry.localHeaderOffset, 30);
     const v = new DataView(h.buffer, h.byteOffset, h.byteLength);
-    if (h.length < 30 || v.getUint32(0, true) !== LOCAL) throw new DataError(path, entry.name, `local header not found at offset ${entry.localHeaderOffset}`);
+    if (h.length < 30 || v.getUint32(0, true) !== LOCAL)
+      throw new DataError(path, entry.name, `local header not found at offset ${entry.localHeaderOffset}`);
     return entry.localHeaderOffset + 30 + v.getUint16(26, true) + v.getUint16(28, true);
   } finally {
     await fh.close();
@@ -143,10 +135,12 @@ export async function readEntry(path: string, entry: ZipEntry): Promise<Uint8Arr
   const fh = await openFile(path, 'r');
   try {
     const raw = await readAt(fh, start, entry.compressedSize);
-    if (raw.length < entry.compressedSize) throw new DataError(path, entry.name, `truncated: expected ${entry.compressedSize} bytes, found ${raw.length}`);
+    if (raw.length < entry.compressedSize)
+      throw new DataError(path, entry.name, `truncated: expected ${entry.compressedSize} bytes, found ${raw.length}`);
     if (entry.method === 0) return raw;
     // Deflate cannot expand more than ~1032:1; a larger stated size is a damaged header.
-    if (entry.size > raw.length * 1100 + 1024) throw new DataError(path, entry.name, `stated size ${entry.size} is impossible for ${raw.length} compressed bytes`);
+    if (entry.size > raw.length * 1100 + 1024)
+      throw new DataError(path, entry.name, `stated size ${entry.size} is impossible for ${raw.length} compressed bytes`);
     try {
       return inflateSync(raw, { out: new Uint8Array(entry.size) });
     } catch (e) {

@@ -78,3 +78,31 @@ export function testContext(seed = 0, cancelAfterReports = Infinity): FitContext
     },
   };
 }
+
+/** Textbook two-pass Pearson correlation of two sequences, in float64: the reference tests compare against. */
+export function pearson(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  const n = a.length;
+  let ma = 0;
+  let mb = 0;
+  for (let i = 0; i < n; i++) {
+    ma += a[i];
+    mb += b[i];
+  }
+  ma /= n;
+  mb /= n;
+  let sab = 0;
+  let saa = 0;
+  let sbb = 0;
+  for (let i = 0; i < n; i++) {
+    sab += (a[i] - ma) * (b[i] - mb);
+    saa += (a[i] - ma) ** 2;
+    sbb += (b[i] - mb) ** 2;
+  }
+  return sab / Math.sqrt(saa * sbb);
+}
+
+/** A seeded uniform [0, 1) generator for tests, on the studio's own Rng. */
+export function uniforms(seed: number): () => number {
+  const rng = new Rng(seed);
+  return () => rng.uniform();
+}

@@ -7,19 +7,9 @@ import type { FileInfo } from '../../../shared/domain/recording.js';
 import { shutdownHdf5 } from '../../io/hdf5/engine.js';
 import { inspectFile } from '../../io/registry.js';
 import { DataError } from '../../io/types.js';
+import { formatBytes } from '../../../shared/util/format.js';
 import { parse, UsageError } from '../args.js';
 import type { Command } from '../context.js';
-
-function bytes(n: number): string {
-  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
-  let v = n;
-  let u = 0;
-  while (v >= 1024 && u < units.length - 1) {
-    v /= 1024;
-    u++;
-  }
-  return `${u === 0 ? v : v.toFixed(1)} ${units[u]}`;
-}
 
 /** A plain-text table: columns padded to their widest cell. */
 function table(header: string[], rows: string[][]): string {
@@ -42,7 +32,7 @@ export function formatInfo(info: FileInfo): string {
     o.rate !== undefined ? `${o.rate} Hz` : '—',
     o.uses.join(', ') || '—',
   ]);
-  const head = `${info.path}\n  format ${info.format} · ${bytes(info.size)} · ${info.objects.length} object${info.objects.length === 1 ? '' : 's'}`;
+  const head = `${info.path}\n  format ${info.format} · ${formatBytes(info.size)} · ${info.objects.length} object${info.objects.length === 1 ? '' : 's'}`;
   const objects = rows.length
     ? table(['object', 'kind', 'type', 'shape', 'dtype', 'rate', 'the studio can show / use'], rows)
     : '  (no objects)';

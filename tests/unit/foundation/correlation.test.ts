@@ -2,29 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { correlation } from '../../../main/analyses/correlation/correlation.js';
 import { CancelledError } from '../../../main/analyses/types.js';
 import { Rng } from '../../../main/util/rng.js';
-import { inputOf, memoryRecording, testContext } from '../helpers.js';
-
-/** Textbook two-pass Pearson correlation of two sequences, in float64. */
-function pearson(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  const n = a.length;
-  let ma = 0;
-  let mb = 0;
-  for (let i = 0; i < n; i++) {
-    ma += a[i];
-    mb += b[i];
-  }
-  ma /= n;
-  mb /= n;
-  let sab = 0;
-  let saa = 0;
-  let sbb = 0;
-  for (let i = 0; i < n; i++) {
-    sab += (a[i] - ma) * (b[i] - mb);
-    saa += (a[i] - ma) ** 2;
-    sbb += (b[i] - mb) ** 2;
-  }
-  return sab / Math.sqrt(saa * sbb);
-}
+import { inputOf, memoryRecording, pearson, testContext } from '../helpers.js';
 
 /** Average ranks (1-based) by sorting value–index pairs. */
 function ranks(a: ArrayLike<number>): number[] {

@@ -1,26 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DEMO_DEFAULTS, simulateDemo } from '../../../main/demo/simulate.js';
-
-function corr(a: Float64Array, b: Float64Array): number {
-  const n = a.length;
-  let ma = 0;
-  let mb = 0;
-  for (let i = 0; i < n; i++) {
-    ma += a[i];
-    mb += b[i];
-  }
-  ma /= n;
-  mb /= n;
-  let s = 0;
-  let sa = 0;
-  let sb = 0;
-  for (let i = 0; i < n; i++) {
-    s += (a[i] - ma) * (b[i] - mb);
-    sa += (a[i] - ma) ** 2;
-    sb += (b[i] - mb) ** 2;
-  }
-  return s / Math.sqrt(sa * sb);
-}
+import { pearson as corr } from '../helpers.js';
 
 describe('demo recording', () => {
   const demo = simulateDemo();

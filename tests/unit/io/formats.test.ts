@@ -131,7 +131,11 @@ describe('CaImAn HDF5 (committed fixture in cnmf.save layout)', () => {
     const rois = await rec.rois!();
     // A[:,0] reshaped (12, 16) order F: non-zeros at (1,2), (1,3), (1,4) = 1, 2, 3 → row-major 18, 19, 20
     expect(rois.dims).toEqual([12, 16]);
-    expect(Array.from(rois.masks!.pixels[0]).sort((a, b) => a - b).slice(0, 3)).toEqual([18, 19, 20]);
+    expect(
+      Array.from(rois.masks!.pixels[0])
+        .sort((a, b) => a - b)
+        .slice(0, 3),
+    ).toEqual([18, 19, 20]);
     expect(rois.masks!.weights[0]).toHaveLength(9);
     await rec.close();
   });
@@ -178,7 +182,11 @@ describe('MATLAB v7.3 (committed fixture: HDF5 behind a MATLAB header)', () => {
     const rec = await openRecording(p, { rate: 30 });
     expect([rec.meta.nNeurons, rec.meta.nFrames]).toEqual([8, 300]);
     // numpy traces[:, :5] (MATLAB rows) from matlab_v73_small.expected.txt
-    const expected = (await import('node:fs')).readFileSync(join(FIX, 'matlab_v73_small.expected.txt'), 'utf8').trim().split('\n').map((l) => l.split(' ').map(Number));
+    const expected = (await import('node:fs'))
+      .readFileSync(join(FIX, 'matlab_v73_small.expected.txt'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => l.split(' ').map(Number));
     const t = await rec.readTraces([0, 8], [0, 5]);
     for (let i = 0; i < 8; i++) for (let j = 0; j < 5; j++) expect(t[i * 5 + j]).toBeCloseTo(expected[i][j], 4);
     await rec.close();
@@ -219,13 +227,22 @@ describe('MATLAB v5 classes (committed fixture written by scipy.io.savemat, comp
       ['cells', 'cell', [1, 2]],
       ['s', 'struct', [1, 1]],
     ]);
-    const get = (name: string) => readMatVariable(mat, mat.variables.find((v) => v.name === name)!);
+    const get = (name: string) =>
+      readMatVariable(
+        mat,
+        mat.variables.find((v) => v.name === name)!,
+      );
     const counts = await get('counts');
     // numpy arange(12).reshape(3, 4), stored column-major: 0, 4, 8, 1, …
     expect(counts.kind === 'numeric' && Array.from(counts.real.slice(0, 4))).toEqual([0, 4, 8, 1]);
     expect(await get('label')).toMatchObject({ kind: 'char', text: 'GCaMP6s' });
     // scipy csc [[0, 2.5, 0], [1, 0, 0]]: (1,0) = 1, (0,1) = 2.5
-    expect(await get('sp')).toMatchObject({ kind: 'sparse', ir: Int32Array.from([1, 0]), jc: Int32Array.from([0, 1, 2, 2]), real: Float64Array.from([1, 2.5]) });
+    expect(await get('sp')).toMatchObject({
+      kind: 'sparse',
+      ir: Int32Array.from([1, 0]),
+      jc: Int32Array.from([0, 1, 2, 2]),
+      real: Float64Array.from([1, 2.5]),
+    });
     const cells = await get('cells');
     expect(cells.kind === 'cell' && cells.items.map((c) => c.kind)).toEqual(['numeric', 'char']);
     const s = await get('s');
@@ -235,7 +252,10 @@ describe('MATLAB v5 classes (committed fixture written by scipy.io.savemat, comp
     expect(rec.meta.source.object).toBe('traces');
     // matlab_v5_small.expected.txt row 0 starts 0.001 0.299 -0.274
     expect(Array.from(await rec.readTraces([0, 1], [0, 3])).map((v) => +v.toFixed(3))).toEqual([0.001, 0.299, -0.274]);
-    expect((await inspectFile(join(FIX, 'matlab_v5_small.mat'))).objects.find((o) => o.path === 's.roi_xy')).toMatchObject({ type: 'int32', shape: [2, 2] });
+    expect((await inspectFile(join(FIX, 'matlab_v5_small.mat'))).objects.find((o) => o.path === 's.roi_xy')).toMatchObject({
+      type: 'int32',
+      shape: [2, 2],
+    });
   });
 });
 

@@ -7,6 +7,7 @@ import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSy
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { uniforms } from '../helpers.js';
 import { ndarray } from '../../../shared/domain/ndarray.js';
 import { shutdownHdf5 } from '../../../main/io/hdf5/engine.js';
 import { encodeNpy } from '../../../main/io/npy.js';
@@ -25,16 +26,6 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
   await shutdownHdf5();
 });
-
-function rng(seed: number) {
-  let s = seed >>> 0 || 1;
-  return () => {
-    s ^= s << 13;
-    s ^= s >>> 17;
-    s ^= s << 5;
-    return (s >>> 0) / 2 ** 32;
-  };
-}
 
 const MAGICS = [
   [0x89, 0x48, 0x44, 0x46, 0x0d, 0x0a, 0x1a, 0x0a],
@@ -166,7 +157,12 @@ const csvSeed = () => {
 
 const CASES: Case[] = [
   { format: 'npy', seed: npySeed, target: plain('f.npy'), absurd: absurdShape },
-  { format: 'npz (CaImAn, pickled sparse, zip64)', seed: () => readFileSync(join(FIX, 'caiman_small.npz')), target: plain('f.npz'), absurd: absurdWords },
+  {
+    format: 'npz (CaImAn, pickled sparse, zip64)',
+    seed: () => readFileSync(join(FIX, 'caiman_small.npz')),
+    target: plain('f.npz'),
+    absurd: absurdWords,
+  },
   { format: 'nwb', seed: () => readFileSync(join(FIX, 'nwb_edge_cases.nwb')), target: plain('f.nwb'), absurd: absurdWords },
   { format: 'caiman hdf5', seed: () => readFileSync(join(FIX, 'caiman_cnmf_small.hdf5')), target: plain('f.hdf5'), absurd: absurdWords },
   { format: 'mat v5', seed: () => readFileSync(join(FIX, 'matlab_v5_small.mat')), target: plain('f5.mat'), absurd: absurdWords },
@@ -183,7 +179,7 @@ const CASES: Case[] = [
 describe('fuzzing: mutated files give a DataError or open, never a crash or hang', () => {
   CASES.forEach((c, ci) => {
     it(`${c.format}: ${MUTATIONS} mutations`, { timeout: 600_000 }, async () => {
-      const r = rng(0xc0ffee + ci);
+      const r = uniforms(0xc0ffee + ci);
       const counts: Record<Outcome, number> = { ok: 0, DataError: 0, other: 0, timeout: 0 };
       const failures: string[] = [];
       const reasons = new Map<string, number>();
@@ -201,10 +197,16 @@ describe('fuzzing: mutated files give a DataError or open, never a crash or hang
           const why = error.problem.replace(/\d+/g, 'N').slice(0, 70);
           reasons.set(why, (reasons.get(why) ?? 0) + 1);
         }
-        if (outcome === 'other' || outcome === 'timeout') failures.push(`#${i}: ${outcome} ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}`);
+        if (outcome === 'other' || outcome === 'timeout')
+          failures.push(`#${i}: ${outcome} ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}`);
       }
-      const common = [...reasons].sort((a, b) => b[1] - a[1]).slice(0, 3).map(([why, n]) => `${n}× ${why}`);
-      console.log(`fuzz ${c.format}: ${JSON.stringify(counts)}, ${((performance.now() - t0) / 1000).toFixed(1)} s, slowest ${slowest.toFixed(0)} ms; most common errors: ${common.join(' | ')}`);
+      const common = [...reasons]
+        .sort((a, b) => b[1] - a[1])
+        .slice(0, 3)
+        .map(([why, n]) => `${n}× ${why}`);
+      console.log(
+        `fuzz ${c.format}: ${JSON.stringify(counts)}, ${((performance.now() - t0) / 1000).toFixed(1)} s, slowest ${slowest.toFixed(0)} ms; most common errors: ${common.join(' | ')}`,
+      );
       expect(failures).toEqual([]);
       expect(counts.ok + counts.DataError).toBe(MUTATIONS);
     });

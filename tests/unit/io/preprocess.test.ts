@@ -1,16 +1,7 @@
 /** Preprocessing math against direct (brute-force) computation. */
 import { describe, expect, it } from 'vitest';
+import { uniforms } from '../helpers.js';
 import { deltaFOverF, slidingPercentile, subtractNeuropil, zScore } from '../../../main/io/preprocess.js';
-
-function rng(seed: number) {
-  let s = seed >>> 0 || 1;
-  return () => {
-    s ^= s << 13;
-    s ^= s >>> 17;
-    s ^= s << 5;
-    return (s >>> 0) / 2 ** 32;
-  };
-}
 
 /** numpy.percentile(values, q) (linear interpolation). */
 function percentile(values: number[], q: number): number {
@@ -24,10 +15,15 @@ function percentile(values: number[], q: number): number {
 
 describe('sliding percentile baseline', () => {
   it('equals the percentile of each centred window, NaN left out, windows clipped at the ends', () => {
-    const r = rng(9);
+    const r = uniforms(9);
     const trace = Array.from({ length: 300 }, () => Math.round(r() * 50));
     trace[17] = NaN;
-    for (const [w, q] of [[1, 50], [10, 8], [31, 20], [301, 90]] as const) {
+    for (const [w, q] of [
+      [1, 50],
+      [10, 8],
+      [31, 20],
+      [301, 90],
+    ] as const) {
       const got = slidingPercentile(trace, w, q);
       const before = Math.floor(Math.min(w, 300) / 2);
       const after = Math.min(w, 300) - before;
@@ -40,7 +36,7 @@ describe('sliding percentile baseline', () => {
   });
 
   it('ΔF/F is (F − F0)/F0 per neuron', () => {
-    const r = rng(4);
+    const r = uniforms(4);
     const n = 3;
     const t = 200;
     const f = Float32Array.from({ length: n * t }, () => 100 + r() * 20);

@@ -1,21 +1,11 @@
 /** Decimated views, the view pyramid and spike binning against direct computation. */
 import { describe, expect, it } from 'vitest';
+import { uniforms } from '../helpers.js';
 import type { Range, Recording } from '../../../main/io/types.js';
 import { binSpikes, columnEdges, decimate, TraceViews } from '../../../main/io/views.js';
 
-/** Seeded xorshift so failures reproduce. */
-function rng(seed: number) {
-  let s = seed >>> 0 || 1;
-  return () => {
-    s ^= s << 13;
-    s ^= s >>> 17;
-    s ^= s << 5;
-    return (s >>> 0) / 2 ** 32;
-  };
-}
-
 function randomBlock(n: number, t: number, seed: number): Float32Array {
-  const r = rng(seed);
+  const r = uniforms(seed);
   const m = new Float32Array(n * t);
   for (let k = 0; k < m.length; k++) m[k] = r() * 2 - 1;
   return m;
@@ -45,11 +35,19 @@ function memoryRecording(block: Float32Array, n: number, t: number, layout: 'neu
   const rec = {
     reads: 0,
     layout,
-    meta: { source: { path: 'mem', format: 'test', object: '' }, nNeurons: n, nFrames: t, timeBase: { kind: 'rate' as const, rate: 1, start: 0 }, hasRois: false, hasSpikes: false },
+    meta: {
+      source: { path: 'mem', format: 'test', object: '' },
+      nNeurons: n,
+      nFrames: t,
+      timeBase: { kind: 'rate' as const, rate: 1, start: 0 },
+      hasRois: false,
+      hasSpikes: false,
+    },
     async readTraces(neurons: Range, frames: Range) {
       rec.reads++;
       const out = new Float32Array((neurons[1] - neurons[0]) * (frames[1] - frames[0]));
-      for (let i = neurons[0]; i < neurons[1]; i++) out.set(block.subarray(i * t + frames[0], i * t + frames[1]), (i - neurons[0]) * (frames[1] - frames[0]));
+      for (let i = neurons[0]; i < neurons[1]; i++)
+        out.set(block.subarray(i * t + frames[0], i * t + frames[1]), (i - neurons[0]) * (frames[1] - frames[0]));
       return out;
     },
     async close() {},
@@ -124,9 +122,12 @@ describe('TraceViews (pyramid)', () => {
 
 describe('binSpikes', () => {
   it('counts spikes per bin like a histogram and sets unobserved bins to NaN (centre rule)', () => {
-    const r = rng(5);
+    const r = uniforms(5);
     const times = Float64Array.from({ length: 500 }, () => r() * 10).sort();
-    const trains = { times: [times, Float64Array.from([0.05, 0.05, 9.99])], observed: [Float64Array.from([0, 10]), Float64Array.from([0, 2.5, 6, 10])] };
+    const trains = {
+      times: [times, Float64Array.from([0.05, 0.05, 9.99])],
+      observed: [Float64Array.from([0, 10]), Float64Array.from([0, 2.5, 6, 10])],
+    };
     const { counts, observed } = binSpikes(trains, { start: 0, binWidth: 1, nBins: 10 });
     for (let k = 0; k < 10; k++) expect(counts[k]).toBe(times.filter((s) => s >= k && s < k + 1).length);
     // unit 1 observed [0, 2.5] ∪ [6, 10]: centres 0.5, 1.5, 2.5 inside (ends included); 3.5 … 5.5 outside; 6.5 … 9.5 inside
