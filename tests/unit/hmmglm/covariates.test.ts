@@ -15,7 +15,7 @@ import { openRecording } from '../../../main/io/registry.js';
 import type { Recording } from '../../../main/io/types.js';
 import { Rng } from '../../../main/util/rng.js';
 import { hmmGlmParams } from '../../../shared/analyses/hmm-glm.js';
-import { memoryRecording, tempDir, testContext } from '../helpers.js';
+import { memoryRecording, pearson, tempDir, testContext } from '../helpers.js';
 import { SPEED_RATE, SPEED_WEIGHTS, writeSessionNwb } from './sessionNwb.js';
 import { randomTruth, simulate } from './simulate.js';
 
@@ -55,20 +55,6 @@ function inputWithCovariate(s: Float64Array, t: number, n: number, x: Float64Arr
   const covariate = memoryRecording(Float32Array.from(x), 1, x.length, 100 * SAMPLES_PER_BIN);
   const ref = (path: string) => ({ path, format: 'memory', object: '', rate: null });
   return { recording: spikes, dataset: ref('spikes'), recordings: [spikes, covariate], datasets: [ref('spikes'), ref('speed')] };
-}
-
-function correlation(a: number[], b: number[]): number {
-  const ma = a.reduce((x, y) => x + y, 0) / a.length;
-  const mb = b.reduce((x, y) => x + y, 0) / b.length;
-  let sab = 0;
-  let saa = 0;
-  let sbb = 0;
-  a.forEach((v, i) => {
-    sab += (v - ma) * (b[i]! - mb);
-    saa += (v - ma) ** 2;
-    sbb += (b[i]! - mb) ** 2;
-  });
-  return sab / Math.sqrt(saa * sbb);
 }
 
 /** Held-out Viterbi accuracy under the better of the two labellings, and that labelling. */
@@ -144,17 +130,17 @@ describe('HMM-GLM covariates on simulated spikes', () => {
           worst = Math.max(worst, Math.abs(w - weights[s * n + i]!));
         }
       }
-      const r = correlation(recovered, real);
+      const r = pearson(recovered, real);
       const oneState = Array.from(result.arrays.oneStateCovariateWeights!.data as Float32Array, (w) => w / sd);
       const averaged = Array.from({ length: n }, (_, i) => (weights[i]! + weights[n + i]!) / 2);
       const m = result.metrics as Record<string, number>;
       console.log(
         `covariate (${mode}): weight r ${r.toFixed(4)}, largest error ${worst.toFixed(3)} per unit, state accuracy ${accuracy.toFixed(4)}, ` +
-          `one-state weight r ${correlation(oneState, averaged).toFixed(4)}, bits/spike ${Number(m.oneStateBitsPerSpike).toFixed(4)} → ${Number(m.heldOutBitsPerSpike).toFixed(4)}, ${m.iterations} EM iterations`,
+          `one-state weight r ${pearson(oneState, averaged).toFixed(4)}, bits/spike ${Number(m.oneStateBitsPerSpike).toFixed(4)} → ${Number(m.heldOutBitsPerSpike).toFixed(4)}, ${m.iterations} EM iterations`,
       );
       expect(r).toBeGreaterThanOrEqual(0.95);
       expect(accuracy).toBeGreaterThanOrEqual(0.95);
-      expect(correlation(oneState, averaged)).toBeGreaterThanOrEqual(0.9);
+      expect(pearson(oneState, averaged)).toBeGreaterThanOrEqual(0.9);
       if (mode === 'shared') for (let i = 0; i < n; i++) expect(fitted[i]).toBe(fitted[n + i]);
       expect(m.covariates).toBe(1);
       expect(report.covariates).toMatchObject({ names: ['speed[0]'], weights: mode });
