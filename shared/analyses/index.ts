@@ -14,6 +14,8 @@ export interface AnalysisDescriptor {
   title: string;
   summary: string;
   params: z.ZodObject;
+  /** For analyses that take further recordings after the first: what they are, as the UI labels them. */
+  furtherInputs?: { label: string; help: string };
 }
 
 export const ANALYSES = [
@@ -29,6 +31,10 @@ export const ANALYSES = [
     summary:
       'Hidden Markov model whose states each have a Poisson GLM with neuron-to-neuron coupling filters and optional external covariates (Li et al. 2024).',
     params: hmmGlmParams,
+    furtherInputs: {
+      label: 'Further sessions or covariate recordings',
+      help: 'Further sessions of the same neurons, in order; with “covariateInput” set, the recordings from that position on are covariates.',
+    },
   },
   {
     id: 'ntf-connectome',
@@ -36,6 +42,10 @@ export const ANALYSES = [
     summary:
       'Windowed pair affinities factorized by non-negative tensor factorization (pairs × time × recordings), with Louvain communities per component and a circular-shift null (Dyballa et al. 2024).',
     params: ntfConnectomeParams,
+    furtherInputs: {
+      label: 'Further recordings (animals, sessions)',
+      help: 'Recordings of the same neurons (matched by label when present, else by index): the recordings mode of the tensor.',
+    },
   },
   {
     id: 'dff',

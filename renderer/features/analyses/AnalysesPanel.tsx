@@ -1,8 +1,8 @@
 /** Choose a recording and an analysis, set its parameters (form built from its schema), run it. */
 import PlayArrowIcon from '@mui/icons-material/PlayArrow';
-import { Box, Button, MenuItem, Paper, TextField, Typography } from '@mui/material';
+import { Autocomplete, Box, Button, MenuItem, Paper, TextField, Typography } from '@mui/material';
 import { useMemo, useState } from 'react';
-import { ANALYSES } from '../../../shared/analyses/index';
+import { ANALYSES, type AnalysisDescriptor } from '../../../shared/analyses/index';
 import type { Dataset, DatasetFileState } from '../../../shared/domain/project';
 import { client } from '../../api';
 import { messageOf, useNotify } from '../../app/notifications';
@@ -18,7 +18,8 @@ export function AnalysesPanel(props: {
   const notify = useNotify();
   const [analysisId, setAnalysisId] = useState<string>(ANALYSES[0].id);
   const [datasetId, setDatasetId] = useState<number | ''>('');
-  const analysis = ANALYSES.find((a) => a.id === analysisId) ?? ANALYSES[0];
+  const [furtherIds, setFurtherIds] = useState<number[]>([]);
+  const analysis: AnalysisDescriptor = ANALYSES.find((a) => a.id === analysisId) ?? ANALYSES[0];
   const fields = useMemo(() => fieldsOf(analysis.params), [analysis]);
   const [values, setValues] = useState<FormValues>(() => initialValues(fields));
   const [errors, setErrors] = useState<Record<string, string>>({});
@@ -42,7 +43,14 @@ export function AnalysesPanel(props: {
     setErrors({});
     if (chosen === undefined) return;
     try {
-      const run = await client.call('jobs.start', { projectId: props.projectId, datasetId: chosen, analysis: analysis.id, params });
+      const extraDatasetIds = analysis.furtherInputs ? furtherIds.filter((id) => id !== chosen) : [];
+      const run = await client.call('jobs.start', {
+        projectId: props.projectId,
+        datasetId: chosen,
+        extraDatasetIds,
+        analysis: analysis.id,
+        params,
+      });
       props.onStarted(run.id);
     } catch (e) {
       notify('error', `Could not start ${analysis.title}: ${messageOf(e)}`);
@@ -82,6 +90,21 @@ export function AnalysesPanel(props: {
           ))}
         </TextField>
       </Box>
+      {analysis.furtherInputs && (
+        <Autocomplete
+          multiple
+          size="small"
+          options={props.datasets.filter((d) => d.id !== chosen)}
+          getOptionLabel={(d) => d.name}
+          value={furtherIds.flatMap((id) => props.datasets.filter((d) => d.id === id && d.id !== chosen))}
+          onChange={(_e, value) => setFurtherIds(value.map((d) => d.id))}
+          renderInput={(params) => (
+            <TextField {...params} label={analysis.furtherInputs?.label} helperText={analysis.furtherInputs?.help} />
+          )}
+          sx={{ maxWidth: 612 }}
+          data-testid="further-inputs"
+        />
+      )}
       {chosenDataset?.fileState && <FileStateWarning state={chosenDataset.fileState} path={chosenDataset.path} />}
       <Paper variant="outlined" sx={{ p: 1.5 }}>
         <Typography variant="body2" color="text.secondary" sx={{ mb: 1.5 }}>
