@@ -7,12 +7,12 @@
  * Targets: view request < 50 ms, open < 1 s regardless of size, peak RSS < 1.5 × the slice read.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, openSync, rmSync, statSync, writeSync, closeSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { shutdownHdf5 } from '../main/io/hdf5/engine.js';
-import { npyHeader } from '../main/io/npy.js';
+import { writeNpyFile } from './_npy-file.js';
 import { openRecording } from '../main/io/registry.js';
 import { TraceViews } from '../main/io/views.js';
 
@@ -27,18 +27,6 @@ const json = process.argv.includes('--json');
 /** A value that says where it is and has some transients, cheap to generate. */
 function value(neuron: number, frame: number): number {
   return Math.sin(frame * 0.001 * (1 + (neuron % 7))) + ((frame + neuron * 31) % 997 === 0 ? 5 : 0);
-}
-
-function writeNpyFile(path: string): void {
-  const header = npyHeader('float32', [NEURONS, FRAMES]);
-  const fd = openSync(path, 'w');
-  writeSync(fd, header);
-  const row = new Float32Array(FRAMES);
-  for (let i = 0; i < NEURONS; i++) {
-    for (let t = 0; t < FRAMES; t++) row[t] = value(i, t);
-    writeSync(fd, new Uint8Array(row.buffer));
-  }
-  closeSync(fd);
 }
 
 type H5 = typeof import('h5wasm/node');
@@ -173,7 +161,7 @@ async function main(): Promise<void> {
   });
   try {
     const t0 = performance.now();
-    writeNpyFile(files.npy);
+    writeNpyFile(files.npy, NEURONS, FRAMES, value);
     await writeHdf5Files(files.nwb, files['caiman-hdf5']);
     if (!json)
       console.log(

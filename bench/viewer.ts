@@ -11,13 +11,13 @@
  * Target: relayout → redraw under 100 ms at 1000 neurons × 100,000 frames.
  */
 import { spawn } from 'node:child_process';
-import { closeSync, existsSync, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { chromium, type Page } from 'playwright-core';
 import { shutdownHdf5 } from '../main/io/hdf5/engine.js';
-import { npyHeader } from '../main/io/npy.js';
+import { writeNpyFile } from './_npy-file.js';
 import { openRecording } from '../main/io/registry.js';
 import { decimate } from '../main/io/views.js';
 import { Studio } from '../main/services/studio.js';
@@ -31,18 +31,6 @@ const log = (s: string) => !json && console.log(s);
 
 function value(neuron: number, frame: number): number {
   return Math.sin(frame * 0.001 * (1 + (neuron % 7))) + ((frame + neuron * 31) % 997 < 3 ? 5 : 0) + 0.01 * neuron;
-}
-
-function writeNpyFile(path: string): void {
-  const header = npyHeader('float32', [NEURONS, FRAMES]);
-  const fd = openSync(path, 'w');
-  writeSync(fd, header);
-  const row = new Float32Array(FRAMES);
-  for (let i = 0; i < NEURONS; i++) {
-    for (let t = 0; t < FRAMES; t++) row[t] = value(i, t);
-    writeSync(fd, new Uint8Array(row.buffer));
-  }
-  closeSync(fd);
 }
 
 const median = (xs: number[]) => {
@@ -251,7 +239,7 @@ async function main(): Promise<void> {
   try {
     const file = join(dir, 'big.npy');
     const t0 = performance.now();
-    writeNpyFile(file);
+    writeNpyFile(file, NEURONS, FRAMES, value);
     log(
       `generated ${NEURONS} × ${FRAMES} float32 (.npy, ${((NEURONS * FRAMES * 4) / 2 ** 20).toFixed(0)} MiB) in ${((performance.now() - t0) / 1000).toFixed(1)} s`,
     );
