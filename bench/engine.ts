@@ -92,9 +92,12 @@ async function benchOverhead(engine: Engine): Promise<{ eagerUs: number; compile
   const calls = 5000;
   const perCall = async (fn: () => Promise<unknown>) => {
     const samples: number[] = [];
-    for (let rep = 0; rep < 5; rep++) samples.push((await timeMs(async () => {
-      for (let i = 0; i < calls; i++) await fn();
-    }, 1)) / calls);
+    for (let rep = 0; rep < 5; rep++)
+      samples.push(
+        (await timeMs(async () => {
+          for (let i = 0; i < calls; i++) await fn();
+        }, 1)) / calls,
+      );
     return median(samples) * 1000;
   };
   return { eagerUs: await perCall(() => engine.add(x, 1)), compiledUs: await perCall(() => compiled.run({ x })) };
@@ -119,7 +122,12 @@ async function benchHals(engine: Engine): Promise<HalsRow> {
   const C = random(dtype, [K, R], 7, 0.1, 1);
 
   const g = new GraphBuilder();
-  const v = { X: g.input('X', dtype, [I, J, K]), A: g.input('A', dtype, [I, R]), B: g.input('B', dtype, [J, R]), C: g.input('C', dtype, [K, R]) };
+  const v = {
+    X: g.input('X', dtype, [I, J, K]),
+    A: g.input('A', dtype, [I, R]),
+    B: g.input('B', dtype, [J, R]),
+    C: g.input('C', dtype, [K, R]),
+  };
   g.outputs({ ...(await halsSweep<Value>(g, v.X, v.A, v.B, v.C, { I, J, K, R })) });
   const fused = engine.compile(g);
   const fusedMs = await timeMs(() => fused.run({ X, A, B, C }), 7);
@@ -149,20 +157,38 @@ await engine.dispose();
 const fp32k = matmul.find((r) => r.dtype === 'float32' && r.n === 1000);
 const targets = [
   { name: 'fp32 matmul 1000² GFLOP/s', target: '≥ 100', value: fp32k?.engineGflops ?? null, met: fp32k ? fp32k.engineGflops >= 100 : null },
-  { name: 'fp32 matmul 1000² vs plain JS', target: '≥ 50×', value: fp32k?.ratio ?? null, met: fp32k?.ratio != null ? fp32k.ratio >= 50 : null },
+  {
+    name: 'fp32 matmul 1000² vs plain JS',
+    target: '≥ 50×',
+    value: fp32k?.ratio ?? null,
+    met: fp32k?.ratio != null ? fp32k.ratio >= 50 : null,
+  },
   { name: 'per-call overhead of a tiny op (µs)', target: '≤ 100', value: overhead.eagerUs, met: overhead.eagerUs <= 100 },
-  { name: `fused HALS sweep vs op by op (${hals.shape.join('×')}, rank ${hals.rank})`, target: '≥ 2×', value: hals.speedup, met: hals.speedup >= 2 },
+  {
+    name: `fused HALS sweep vs op by op (${hals.shape.join('×')}, rank ${hals.rank})`,
+    target: '≥ 2×',
+    value: hals.speedup,
+    met: hals.speedup >= 2,
+  },
 ];
 
 if (json) {
   console.log(JSON.stringify({ machine, matmul, overhead, hals, targets }, null, 2));
 } else {
   const f = (x: number | null, d = 1) => (x === null ? '—' : x.toFixed(d));
-  console.log(`\n${machine.cpu} · ${machine.cores} cores · ${machine.platform} · Node ${machine.node} · onnxruntime-node ${machine.onnxruntime} · provider ${machine.provider} · ${machine.threads} intra-op threads\n`);
+  console.log(
+    `\n${machine.cpu} · ${machine.cores} cores · ${machine.platform} · Node ${machine.node} · onnxruntime-node ${machine.onnxruntime} · provider ${machine.provider} · ${machine.threads} intra-op threads\n`,
+  );
   console.log('matmul n×n           engine GFLOP/s   plain JS GFLOP/s   ratio');
-  for (const r of matmul) console.log(`${r.dtype.padEnd(8)} n=${String(r.n).padEnd(5)}      ${f(r.engineGflops).padStart(10)}   ${f(r.jsGflops, 2).padStart(16)}   ${(r.ratio === null ? '—' : `${r.ratio.toFixed(0)}×`).padStart(5)}`);
+  for (const r of matmul)
+    console.log(
+      `${r.dtype.padEnd(8)} n=${String(r.n).padEnd(5)}      ${f(r.engineGflops).padStart(10)}   ${f(r.jsGflops, 2).padStart(16)}   ${(r.ratio === null ? '—' : `${r.ratio.toFixed(0)}×`).padStart(5)}`,
+    );
   console.log(`\nper-call overhead (add on 4 floats): eager op ${f(overhead.eagerUs)} µs, compiled graph ${f(overhead.compiledUs)} µs`);
-  console.log(`\nHALS sweep ${hals.shape.join('×')} rank ${hals.rank} ${hals.dtype}: fused ${f(hals.fusedMs)} ms (1 call), op by op ${f(hals.opByOpMs)} ms (${hals.opByOpCalls} calls), fused ${hals.speedup.toFixed(2)}× faster`);
+  console.log(
+    `\nHALS sweep ${hals.shape.join('×')} rank ${hals.rank} ${hals.dtype}: fused ${f(hals.fusedMs)} ms (1 call), op by op ${f(hals.opByOpMs)} ms (${hals.opByOpCalls} calls), fused ${hals.speedup.toFixed(2)}× faster`,
+  );
   console.log('\ntargets');
-  for (const t of targets) console.log(`  ${t.met === null ? 'n/a ' : t.met ? 'met ' : 'MISS'}  ${t.name}: ${f(t.value, 1)} (target ${t.target})`);
+  for (const t of targets)
+    console.log(`  ${t.met === null ? 'n/a ' : t.met ? 'met ' : 'MISS'}  ${t.name}: ${f(t.value, 1)} (target ${t.target})`);
 }
