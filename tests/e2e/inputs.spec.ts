@@ -33,7 +33,8 @@ test('runs ntf-connectome over two recordings chosen in the Analyses tab', async
   await page.getByTestId('param-restarts').fill('1');
   await page.getByTestId('run-analysis').click();
 
-  const job = page.getByTestId('jobs-panel').locator('[data-testid^="job-"]').first();
+  // The z-score job is done already; wait on the connectome job itself, not on whichever row is first.
+  const job = page.getByTestId('jobs-panel').locator('[data-testid^="job-"]').filter({ hasText: 'Dynamic functional connectome' });
   await expect(job.getByTestId('status-done')).toBeVisible({ timeout: 200_000 });
   const view = page.getByTestId('run-view');
   await expect(view.getByRole('row', { name: /^recordings\s*2$/ })).toBeVisible();
