@@ -126,8 +126,8 @@ async function child(format: string, path: string): Promise<void> {
   const [views, viewBuildMs] = await timed(() => TraceViews.build(window));
   const median = async (fn: () => Promise<unknown>) => {
     const times: number[] = [];
-    for (let i = 0; i < 7; i++) times.push((await timed(fn))[1]);
-    return times.sort((a, b) => a - b)[3];
+    for (let i = 0; i < 11; i++) times.push((await timed(fn))[1]);
+    return times.sort((a, b) => a - b)[5];
   };
   const all: [number, number] = [0, NEURONS];
   const m: Measure = {
